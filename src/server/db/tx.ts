@@ -32,8 +32,13 @@ export function contextValues(ctx: RoleContext): string[] {
   ];
 }
 
-export async function withRole<T>(sql: Sql, ctx: RoleContext, fn: (tx: TxSql) => Promise<T>): Promise<T> {
-  return (await sql.begin(async (tx) => {
+export async function withRole<T>(
+  sql: Sql,
+  ctx: RoleContext,
+  fn: (tx: TxSql) => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
+  return (await sql.begin(opts.readOnly ? 'read only' : 'read write', async (tx) => {
     await tx.unsafe(SET_CONTEXT, contextValues(ctx));
     return fn(tx as TxSql);
   })) as T;
