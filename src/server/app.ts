@@ -34,9 +34,8 @@ export async function buildApp(deps: AppDeps): Promise<PgliveApp> {
   const app = Fastify({
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
-    // PostgREST filters can be long; ids are generated for error reports
-    maxParamLength: 1000,
-    routerOptions: { ignoreTrailingSlash: false },
+    // PostgREST paths can be long (awkward identifiers)
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: false },
   }) as unknown as PgliveApp;
   installErrorHandling(app);
   const auth = registerAuth(app, {
