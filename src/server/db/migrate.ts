@@ -17,8 +17,13 @@ export interface MigrateResult {
 export async function migrate(sql: Sql, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrateResult> {
   return (await sql.begin(async (tx) => {
     await tx.unsafe('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
-    await tx.unsafe('create schema if not exists pglive');
-    await tx.unsafe('revoke all on schema pglive from public');
+    // CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database: skip it when
+    // the schema exists, so a pre-created schema owned by the login role suffices.
+    const [exists] = await tx.unsafe<{ n: number }[]>("select count(*)::int as n from pg_namespace where nspname = 'pglive'");
+    if (!exists || exists.n === 0) {
+      await tx.unsafe('create schema pglive');
+      await tx.unsafe('revoke all on schema pglive from public');
+    }
     await tx.unsafe(
       `create table if not exists pglive.migrations (
          version integer primary key,

@@ -39,7 +39,14 @@ export async function withRole<T>(
   opts: { readOnly?: boolean } = {},
 ): Promise<T> {
   return (await sql.begin(opts.readOnly ? 'read only' : 'read write', async (tx) => {
-    await tx.unsafe(SET_CONTEXT, contextValues(ctx));
-    return fn(tx as TxSql);
+    // Pipelined: the context statement and the first request statement leave in
+    // one round trip. If the context fails (e.g. an unknown role), the request
+    // statement fails too ("transaction aborted"): report the context's error.
+    const setup = tx.unsafe(SET_CONTEXT, contextValues(ctx)).execute();
+    setup.catch(() => {});
+    const result = fn(tx as TxSql);
+    result.catch(() => {});
+    await setup;
+    return await result;
   })) as T;
 }
