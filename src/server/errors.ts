@@ -26,6 +26,8 @@ export const ERRORS = {
   PGRST107: { status: 415, title: 'Unsupported Content-Type' },
   PGRST108: { status: 400, title: 'Filter on an embedded resource that is not in select' },
   PGRST111: { status: 400, title: 'Invalid header value (Prefer, Range)' },
+  PGRST114: { status: 400, title: 'PUT does not accept limit or offset' },
+  PGRST115: { status: 400, title: 'PUT payload primary key does not match the URL filter' },
   PGRST116: { status: 406, title: 'Singular response requested but the result has zero or several rows' },
   PGRST118: { status: 400, title: 'Cannot order by a to-many embedded resource' },
   PGRST120: { status: 400, title: 'Embedded-resource filter only allowed on is.null / not.is.null with !inner semantics' },
@@ -64,6 +66,12 @@ export const ERRORS = {
   PGLIVE208: { status: 409, title: 'User already exists' },
   PGLIVE209: { status: 404, title: 'User or token not found' },
   PGLIVE210: { status: 403, title: 'Role not assumable: the server login role is not a member of it' },
+  // --- pglive: live websocket ------------------------------------------------
+  PGLIVE300: { status: 400, title: 'Invalid live message (not JSON, or not a valid protocol message)' },
+  PGLIVE301: { status: 429, title: 'Too many subscriptions on one socket' },
+  PGLIVE302: { status: 429, title: 'Too many messages per second on one socket' },
+  PGLIVE303: { status: 409, title: 'Subscription id already in use on this socket' },
+  PGLIVE304: { status: 404, title: 'No such subscription on this socket' },
   // --- pglive: server -------------------------------------------------------
   PGLIVE500: { status: 500, title: 'Internal error (a bug: please report it with the request id)' },
   PGLIVE501: { status: 503, title: 'Database unavailable' },

@@ -17,8 +17,39 @@ export interface PoolOptions {
   connectTimeout?: number;
 }
 
+/**
+ * Serialisers that let PostgreSQL parse text itself. postgres.js converts bound
+ * values by the parameter's type: booleans become 't' only for `true` (so the
+ * text 'true' became false), json re-encodes strings, and timestamps go through
+ * `new Date()` (so 'infinity' threw). Request values arrive as text and must be
+ * parsed by PostgreSQL's own input functions, which also produce the right
+ * errors (22P02, 22007). JS values (booleans, Dates, objects) still serialise.
+ * Parsers stay as the driver's defaults.
+ */
+const TEXT_FRIENDLY_TYPES = {
+  pgliveBool: {
+    to: 16,
+    from: [16],
+    serialize: (x: unknown) => (x === true ? 't' : x === false ? 'f' : String(x)),
+    parse: (x: string) => x === 't',
+  },
+  pgliveJson: {
+    to: 114,
+    from: [114, 3802],
+    serialize: (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)),
+    parse: (x: string) => JSON.parse(x) as unknown,
+  },
+  pgliveDate: {
+    to: 1184,
+    from: [1082, 1114, 1184],
+    serialize: (x: unknown) => (x instanceof Date ? x.toISOString() : typeof x === 'number' ? new Date(x).toISOString() : String(x)),
+    parse: (x: string) => new Date(x),
+  },
+};
+
 export function createPool(url: string, opts: PoolOptions = {}): Sql {
   return postgres(url, {
+    types: TEXT_FRIENDLY_TYPES as never,
     max: opts.max ?? 10,
     idle_timeout: 60,
     connect_timeout: opts.connectTimeout ?? 10,

@@ -1,28 +1,33 @@
 /** Turns an executed plan into PostgREST-shaped HTTP responses (status, Content-Range, Location, CSV). */
 import type { FastifyReply } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
 import type { MutatePlan, ReadPlan } from '../plan/types.js';
 import type { ApiRequest } from '../request/types.js';
 import { PgliveError } from '../errors.js';
 
 export type Outcome =
   | { kind: 'read'; plan: ReadPlan; pageTotal: number; total: number | null; body: string | null }
-  | { kind: 'mutation'; plan: MutatePlan; affected: number; body: string | null; keys: unknown[][] | null };
+  | { kind: 'mutation'; plan: MutatePlan; affected: number; body: string | null; keys: unknown[][] | null; inserted: number | null };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const OBJECT_TYPE = 'application/vnd.pgrst.object+json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 
-function csvCell(v: unknown): string {
+/**
+ * RFC 4180: fields with a comma, quote, CR or LF are quoted and quotes doubled.
+ * null is an empty field and '' is "" so the two stay distinguishable (PostgREST).
+ * (csv-stringify cannot tell them apart, hence these few lines.)
+ */
+function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s === '' || /[",\r\n]/.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
 }
 
 export function toCsv(jsonArray: string | null, columns: readonly string[]): string {
   const rows = jsonArray ? (JSON.parse(jsonArray) as Record<string, unknown>[]) : [];
   const header = rows.length > 0 ? Object.keys(rows[0]!) : [...columns];
-  return stringify([header, ...rows.map((r) => header.map((h) => csvCell(r[h])))]);
+  const lines = [header.map(csvField).join(','), ...rows.map((r) => header.map((h) => csvField(r[h])).join(','))];
+  return lines.join('\n') + '\n';
 }
 
 /** '[{...}]' → '{...}': json_agg output of exactly one row */
@@ -51,6 +56,7 @@ function locationOf(plan: MutatePlan, keys: unknown[][] | null): string | null {
 
 export function sendBody(reply: FastifyReply, req: ApiRequest, o: Outcome): FastifyReply {
   if (req.prefer.applied.length > 0) reply.header('Preference-Applied', req.prefer.applied.join(', '));
+  if (req.profile !== null) reply.header('Content-Profile', req.profile);
   if (o.kind === 'read') {
     const { plan } = o;
     if (plan.voidFunction) return reply.code(204).send();
@@ -72,11 +78,15 @@ export function sendBody(reply: FastifyReply, req: ApiRequest, o: Outcome): Fast
     return reply.send(plan.headOnly ? undefined : payload);
   }
   const { plan } = o;
-  const status = plan.kind === 'insert' ? 201 : plan.returning === 'representation' ? 200 : 204;
+  // an upsert that only updated answers 200; a PUT that inserted answers 201 (when known: representation / headers-only on tables)
+  const onlyUpdated = o.inserted === 0 && o.affected > 0;
+  const status = plan.kind === 'insert'
+    ? (onlyUpdated ? 200 : 201)
+    : plan.kind === 'upsert-put' && (o.inserted ?? 0) > 0 ? 201 : plan.returning === 'representation' ? 200 : 204;
   reply.header('Content-Range', `*/${o.affected}`);
   const loc = plan.kind === 'insert' ? locationOf(plan, o.keys) : null;
   if (loc) reply.header('Location', loc);
-  if (plan.returning !== 'representation') return reply.code(plan.kind === 'insert' ? 201 : 204).send();
+  if (plan.returning !== 'representation') return reply.code(plan.kind === 'insert' ? status : 204).send();
   const { type, payload } = formatBody(plan.media, plan.singular, o.body, []);
   return reply.code(status).type(type).send(payload);
 }

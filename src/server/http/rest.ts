@@ -43,6 +43,7 @@ interface QueryRow {
   page_total: string | number;
   body: string | null;
   keys?: string | null;
+  inserted?: string | null;
 }
 
 async function run(tx: TxSql, s: SqlStatement): Promise<QueryRow[]> {
@@ -84,6 +85,7 @@ async function executeMutation(tx: TxSql, plan: MutatePlan, role: string): Promi
   let affected = 0;
   let body: string | null = null;
   let keys: unknown[][] | null = null;
+  let inserted: number | null = null;
   if (plan.returning === 'minimal') {
     for (const s of minimalStatements(plan)) {
       const r = await tx.unsafe(s.text, s.values as never[]);
@@ -94,6 +96,7 @@ async function executeMutation(tx: TxSql, plan: MutatePlan, role: string): Promi
     affected = Number(row?.page_total ?? 0);
     body = row?.body ?? null;
     keys = row?.keys ? (JSON.parse(row.keys) as unknown[][]) : null;
+    inserted = row?.inserted === null || row?.inserted === undefined ? null : Number(row.inserted);
   }
   if (plan.maxAffected !== null && affected > plan.maxAffected) {
     throw new PgliveError('PGRST124', `Query result exceeds max-affected preference constraint`, {
@@ -105,7 +108,7 @@ async function executeMutation(tx: TxSql, plan: MutatePlan, role: string): Promi
       details: `The result contains ${affected} rows`,
     });
   }
-  return { kind: 'mutation', plan, affected, body, keys };
+  return { kind: 'mutation', plan, affected, body, keys, inserted };
 }
 
 function rawQuery(url: string): string {

@@ -96,7 +96,14 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, opts: PlanOptio
   );
   if (!scalarFunction && !voidFunction) {
     applyModifiers(ctx, node, req, { skipConditionsFor: readOnly ? argNames : new Set() });
-  } else if (req.conditions.some((c) => !(c.condition.type === 'filter' && argNames.has(c.condition.field.name)))) {
+  } else if (scalarFunction && fn.returnsSet) {
+    const root = req.ranges.find((r) => r.path.length === 0);
+    if (root) {
+      node.limit = root.limit;
+      node.offset = root.offset;
+    }
+  }
+  if ((scalarFunction || voidFunction) && req.conditions.some((c) => !(c.condition.type === 'filter' && argNames.has(c.condition.field.name)))) {
     throw new PgliveError('PGRST100', `Function "${fn.name}" returns a scalar: filters do not apply`);
   }
   const plan: ReadPlan = {

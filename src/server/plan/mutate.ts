@@ -35,10 +35,14 @@ function pick(row: Record<string, unknown>, keys: readonly string[]): Record<str
   return out;
 }
 
-function insertGroups(ctx: PlanContext, rel: Relation, req: ApiRequest, rows: Record<string, unknown>[]): InsertGroup[] {
+function insertGroups(ctx: PlanContext, rel: Relation, req: ApiRequest, input: Record<string, unknown>[]): InsertGroup[] {
+  let rows = input;
   if (req.columns !== null) {
-    const cols = req.columns.map((c) => columnOf(ctx, rel, c));
-    return [{ rows: rows.map((r) => pick(r, req.columns!)), columns: cols }];
+    for (const c of req.columns) columnOf(ctx, rel, c);
+    rows = rows.map((r) => pick(r, req.columns!));
+    if (req.prefer.missing !== 'default') {
+      return [{ rows, columns: req.columns.map((c) => columnOf(ctx, rel, c)) }];
+    }
   }
   if (req.prefer.missing === 'default') {
     const byKeys = new Map<string, Record<string, unknown>[]>();
@@ -87,6 +91,9 @@ export function planMutation(ctx: PlanContext, req: ApiRequest, rel: Relation): 
   applyModifiers({ ...ctx, maxRows: null }, node, embeddedOnly, { skipRootRange: true });
   const rootOrder = req.order.find((o) => o.path.length === 0);
   const rootRange = req.ranges.find((r) => r.path.length === 0 && (r.limit !== null || r.offset > 0));
+  if (req.method === 'PUT' && rootRange) {
+    throw new PgliveError('PGRST114', 'limit/offset are not allowed with PUT');
+  }
   if (req.method !== 'POST' && (rootOrder || rootRange)) {
     throw new PgliveError('PGRST100', `limit, offset and order are not supported on ${req.method}`, {
       hint: 'Filter the rows to change by their key instead',
@@ -159,7 +166,7 @@ export function planMutation(ctx: PlanContext, req: ApiRequest, rel: Relation): 
       }
       for (const k of pk) {
         if (Object.hasOwn(row, k) && String(row[k]) !== eqs.get(k)) {
-          throw new PgliveError('PGRST105', `Payload value of primary key column "${k}" does not match the URL filter`);
+          throw new PgliveError('PGRST115', `Payload value of primary key column "${k}" does not match the URL filter`);
         }
       }
       const full: Record<string, unknown> = { ...row };

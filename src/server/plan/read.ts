@@ -103,6 +103,13 @@ export function resolveRelationship(ctx: PlanContext, parent: Relation, name: st
     const direct = found.filter((r) => r.kind !== 'many-to-many');
     if (direct.length === 1) found = direct;
   }
+  // A self-referencing FK matches both ways by table name + column hint
+  // (employees!manager_id): like PostgREST, that names the reverse (to-many)
+  // side; the forward side is embedded by column name (manager_id(*)).
+  if (found.length === 2 && found.every((r) => r.kind !== 'many-to-many' && r.self) && hint !== null && name === parent.name) {
+    const reverse = found.filter((r) => r.kind === 'one-to-many' || (r.kind === 'one-to-one' && r.toColumns.includes(hint)));
+    if (reverse.length === 1) found = reverse;
+  }
   if (found.length === 0) {
     throw new PgliveError('PGRST200', `Could not find a relationship between "${parent.name}" and "${name}"${hint ? ` using the hint "${hint}"` : ''}`, {
       details: `Searched for a foreign key relationship between "${parent.schema}.${parent.name}" and "${name}" in the schema cache`,

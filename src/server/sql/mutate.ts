@@ -39,8 +39,14 @@ function insertSql(plan: MutatePlan, groupIndex: number, p: Params, returning: r
       q += ` on conflict (${conflict}) do update set ${sets.join(', ')}`;
     }
   }
-  if (returning !== null) q += ` returning ${qualified(null, returning)}`;
+  if (returning !== null) q += ` returning ${qualified(null, returning)}${tracksInserts(plan) ? `, (xmax = 0) as ${INSERTED}` : ''}`;
   return q;
+}
+
+/** For upserts on tables, RETURNING also says which rows were inserted (xmax = 0), so a pure update answers 200. */
+const INSERTED = '"_pglive_inserted"';
+function tracksInserts(plan: MutatePlan): boolean {
+  return plan.onConflict !== null && (plan.relation.kind === 'table' || plan.relation.kind === 'partitioned_table');
 }
 
 function updateSql(plan: MutatePlan, p: Params, returning: readonly string[] | null): string {
@@ -100,12 +106,13 @@ export function returningStatement(plan: MutatePlan, role: string): SqlStatement
   const keys = pk.length > 0 && pk.every((k) => returning.includes(k))
     ? `(select json_agg(json_build_array(${pk.map((k) => `_k.${quoteIdent(k)}`).join(', ')})) from _mut as _k)::text`
     : 'null::text';
+  const inserted = tracksInserts(plan) ? `(select count(*) from _mut where ${INSERTED})` : 'null::bigint';
   if (plan.returning === 'headers-only') {
-    return { text: `${ctes} select null::bigint as total, (select count(*) from _mut) as page_total, null::text as body, ${keys} as keys`, values: p.values };
+    return { text: `${ctes} select null::bigint as total, (select count(*) from _mut) as page_total, null::text as body, ${keys} as keys, ${inserted} as inserted`, values: p.values };
   }
   const inner = nodeQuery(plan.node, p, null);
   return {
-    text: `${ctes} select null::bigint as total, count(*) as page_total, ${JSON_ROWS} as body, ${keys} as keys from (${inner}) as _r`,
+    text: `${ctes} select null::bigint as total, count(*) as page_total, ${JSON_ROWS} as body, ${keys} as keys, ${inserted} as inserted from (${inner}) as _r`,
     values: p.values,
   };
 }

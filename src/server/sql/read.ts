@@ -26,8 +26,8 @@ function isTextual(ref: ColumnRef): boolean {
 function rpcArgValue(arg: RpcArg, type: string | undefined): unknown {
   const v = arg.value;
   if (v === null || v === undefined) return null;
-  // the driver serialises values bound to json/jsonb parameters itself
-  if (type && /^jsonb?$/.test(type)) return v;
+  // json/jsonb parameters take JSON text (db/pool.ts passes strings through)
+  if (type && /^jsonb?$/.test(type)) return JSON.stringify(v);
   if (Array.isArray(v)) return v.map((x) => (x !== null && typeof x === 'object' ? JSON.stringify(x) : x));
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
@@ -248,3 +248,22 @@ export function exactCountStatement(plan: ReadPlan): SqlStatement {
   const p = new Params();
   return { text: countSql(plan.node, p), values: p.values };
 }
+
+/**
+ * The live-view statement: one row per result row, { k: key JSON text, j: row JSON text },
+ * plus the exact total in every row when asked. `keyColumns` name output columns
+ * that identify a row (the primary key); when empty, rows are identified by content.
+ */
+export function liveStatement(plan: ReadPlan, keyColumns: readonly string[], exactTotal: boolean): SqlStatement {
+  const p = new Params();
+  const inner = nodeQuery(plan.node, p, null);
+  const key = keyColumns.length > 0 ? `json_build_array(${keyColumns.map((c) => `_r.${quoteIdent(c)}`).join(', ')})::text` : 'null::text';
+  const total = exactTotal ? `(${countSql(plan.node, p)})` : 'null::bigint';
+  return {
+    text: `select ${key} as k, row_to_json(_r)::text as j, ${total} as total from (${inner}) as _r`,
+    values: p.values,
+  };
+}
+
+/** the exact total alone, for an empty window */
+export { countSql as liveCountSql };
