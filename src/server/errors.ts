@@ -157,7 +157,7 @@ export function pgErrorStatus(sqlstate: string, authenticated: boolean): number 
     case '40': return 500;
     case '42': return 400; // syntax error or access rule violation
     case '53': return 503; // insufficient resources
-    case '54': return 500; // program limit exceeded
+    case '54': return 400; // program limit exceeded: caused by the request's size (columns, array dimensions…)
     case '55': return 500;
     case '57': return 500;
     case '58': return 500;

@@ -240,7 +240,13 @@ export function readStatement(plan: ReadPlan): SqlStatement {
 /** EXPLAIN of the unpaginated count, for Prefer: count=planned|estimated. */
 export function plannedCountStatement(plan: ReadPlan): SqlStatement {
   const p = new Params();
-  return { text: `explain (format json) ${countSql(plan.node, p)}`, values: p.values };
+  const node = plan.node;
+  const where = whereParts(node, p);
+  // the rows estimate of the top node; EXPLAIN of a count(*) would always say 1
+  return {
+    text: `explain (format json) select 1 from ${sourceSql(node.source, p)} as ${node.alias}${where.length > 0 ? ' where ' + where.join(' and ') : ''}`,
+    values: p.values,
+  };
 }
 
 /** exact count on its own, for count=estimated below the threshold */
