@@ -11,8 +11,10 @@ import type { Sql } from './db/pool.js';
 import type { SchemaStore } from './catalog/store.js';
 import { registerAuth, type AuthService } from './auth/plugin.js';
 import { installErrorHandling } from './http/errors.js';
+import { PgliveError } from './errors.js';
 import { registerRest } from './http/rest.js';
 import { registerAdmin } from './http/admin.js';
+import { startLive, type LiveHandle, type LiveOptions } from './live/index.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -23,10 +25,12 @@ export interface AppDeps {
   readonly logger?: boolean | object;
   /** clock for sessions (tests) */
   readonly now?: () => number;
+  /** the live engine (change capture, LISTEN, /live websocket); off when absent */
+  readonly live?: LiveOptions;
 }
 
 export interface PgliveApp extends FastifyInstance {
-  pglive: { auth: AuthService };
+  pglive: { auth: AuthService; live: LiveHandle | null };
 }
 
 export async function buildApp(deps: AppDeps): Promise<PgliveApp> {
@@ -36,6 +40,12 @@ export async function buildApp(deps: AppDeps): Promise<PgliveApp> {
     bodyLimit: config.bodyLimit,
     // PostgREST paths can be long (awkward identifiers)
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: false },
+    // malformed URLs (bad percent-encoding…) get the catalogue's error shape too
+    frameworkErrors: (error, _req, reply) => {
+      const e = new PgliveError('PGLIVE105', `Malformed request: ${error.message}`);
+      const r = reply as unknown as { code(n: number): { type(t: string): { send(b: unknown): void } } };
+      r.code(400).type('application/json; charset=utf-8').send(e.toBody());
+    },
   }) as unknown as PgliveApp;
   installErrorHandling(app);
   const auth = registerAuth(app, {
@@ -47,9 +57,18 @@ export async function buildApp(deps: AppDeps): Promise<PgliveApp> {
     allowedOrigins: config.allowedOrigins,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  app.decorate('pglive', { auth });
+  const pglive: PgliveApp['pglive'] = { auth, live: null };
+  app.decorate('pglive', pglive);
   registerRest(app, { config, sql: deps.sql, schema: deps.schema, principal: (req) => auth.principal(req) });
   registerAdmin(app, { schema: deps.schema, principal: (req) => auth.principal(req) });
+  if (deps.live) {
+    const live = await startLive({
+      app, sql: deps.sql, schema: deps.schema, auth, config, options: deps.live,
+      log: (msg) => app.log.info(msg),
+    });
+    pglive.live = live;
+    app.addHook('onClose', async () => live.close());
+  }
   await app.ready();
   return app;
 }

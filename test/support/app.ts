@@ -10,6 +10,7 @@ import type { Config } from '../../src/server/config/types.js';
 import { createPool, type Sql } from '../../src/server/db/pool.js';
 import { migrate } from '../../src/server/db/migrate.js';
 import { createTestDb, type TestDb } from './db.js';
+import type { LiveOptions } from '../../src/server/live/index.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -46,14 +47,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(fixtures: string[], over: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(fixtures: string[], over: Partial<Config> = {}, extra: { live?: LiveOptions } = {}): Promise<TestApp> {
   const db = await createTestDb(fixtures);
   const config = testConfig({ databaseUrl: db.url, ...over });
   const sql = createPool(db.url, { max: config.poolSize });
   await migrate(sql);
   const store = new SchemaStore(() => loadSchemaCache(sql, { schemas: config.schemas }));
   await store.reload();
-  const app = await buildApp({ config, sql, schema: store });
+  const app = await buildApp({ config, sql, schema: store, ...(extra.live ? { live: extra.live } : {}) });
   return {
     app, db, sql, store, config,
     async close() {

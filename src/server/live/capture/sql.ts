@@ -1,0 +1,223 @@
+/**
+ * The SQL pglive installs for change capture, as text. Installed (and
+ * re-synced) by install.ts at every start and schema reload, not by a
+ * migration: the triggers follow the exposed tables, which change at runtime.
+ *
+ * Everything is named pglive_* (triggers, event triggers) or lives in schema
+ * pglive (functions), so `pglive uninstall` finds it by name.
+ */
+
+/** row changes: one notification per statement (see docs/change-capture.md) */
+export const CHANGES_CHANNEL = 'pglive_changes';
+/** control messages; the DDL event trigger sends RELOAD_PAYLOAD here */
+export const CONTROL_CHANNEL = 'pglive';
+export const RELOAD_PAYLOAD = 'reload schema';
+
+/**
+ * Past either limit a payload carries no "k" ("the table changed"). NOTIFY
+ * refuses payloads of 8000 bytes or more; the key cap also bounds the work a
+ * bulk statement costs the trigger (it reads at most MAX_KEYS + 1 rows).
+ */
+export const MAX_PAYLOAD_BYTES = 7500;
+export const MAX_KEYS = 1000;
+
+/** transition table names: static SQL in capture() refers to them, so every trigger uses these */
+export const OLD_TABLE = 'pglive_old';
+export const NEW_TABLE = 'pglive_new';
+
+export const CAPTURE_FUNCTION = 'pglive.capture()';
+export const DDL_FUNCTION = 'pglive.on_ddl()';
+
+/** GUC set (transaction-local) while pglive installs triggers, so on_ddl() ignores its own DDL */
+export const INSTALLING_SETTING = 'pglive.installing';
+
+export type CaptureEvent = 'insert' | 'update' | 'delete' | 'truncate';
+
+/** trigger name per event; statement-level AFTER, one event each (transition tables require it) */
+export const CAPTURE_TRIGGERS: readonly { readonly event: CaptureEvent; readonly name: string }[] = [
+  { event: 'insert', name: 'pglive_capture_ins' },
+  { event: 'update', name: 'pglive_capture_upd' },
+  { event: 'delete', name: 'pglive_capture_del' },
+  { event: 'truncate', name: 'pglive_capture_trunc' },
+];
+
+/** LIKE pattern of capture trigger names (the underscore escaped) */
+export const CAPTURE_TRIGGER_PATTERN = 'pglive\\_capture\\_%';
+
+export const EVENT_TRIGGERS = [
+  { name: 'pglive_ddl', event: 'ddl_command_end' },
+  { name: 'pglive_ddl_drop', event: 'sql_drop' },
+] as const;
+
+/**
+ * The trigger function. Primary key column names come as trigger arguments
+ * (none: the table has no key, payloads never carry "k"). Key values are
+ * to_json(column), the rendering row_to_json gives the same values, so a key
+ * compares equal to the one of a row the server read as JSON.
+ *
+ * search_path is pinned because the function runs as whichever role writes
+ * to the table: a function planted in a schema on that role's path must not
+ * be picked over pg_catalog's. Transition tables are found before the path.
+ */
+export const CAPTURE_FUNCTION_BODY = `
+declare
+  head text;
+  key_sql text;
+  n integer;
+  keys text;
+  payload text;
+begin
+  -- built only once rows are known to have changed: txid_current() would
+  -- assign a transaction id to a statement that wrote nothing
+  head := '{"r":' || tg_relid::bigint || ',"o":"'
+    || case tg_op when 'INSERT' then 'I' when 'UPDATE' then 'U' when 'DELETE' then 'D' else 'T' end
+    || '","x":"';
+  if tg_op = 'TRUNCATE' then
+    perform pg_notify('${CHANGES_CHANNEL}', head || txid_current() || '"}');
+    return null;
+  end if;
+
+  if tg_nargs = 0 then
+    -- no primary key: only whether any row changed (static SQL: planned once per table)
+    if tg_op = 'DELETE' then
+      perform from ${OLD_TABLE} limit 1;
+    else
+      perform from ${NEW_TABLE} limit 1;
+    end if;
+    if found then
+      perform pg_notify('${CHANGES_CHANNEL}', head || txid_current() || '"}');
+    end if;
+    return null;
+  end if;
+
+  -- '[' || to_json(k1)::text || ',' || to_json(k2)::text || ']'
+  select '''['' || ' || string_agg(format('to_json(%I)::text', a), ' || '','' || ' order by i) || ' || '']'''
+    into key_sql
+    from unnest(tg_argv) with ordinality as u(a, i);
+
+  -- at most ${MAX_KEYS} + 1 rows are read: one more than that means "too many"
+  if tg_op = 'UPDATE' then
+    -- a changed key: the old one left, the new one arrived; both are reported, once each
+    execute format(
+      'select count(*)::integer, string_agg(k, '','') from ((select %1$s as k from ${OLD_TABLE} limit %2$s)'
+      || ' union (select %1$s as k from ${NEW_TABLE} limit %2$s)) as u',
+      key_sql, ${MAX_KEYS} + 1) into n, keys;
+  else
+    execute format(
+      'select count(*)::integer, string_agg(k, '','') from (select %s as k from %I limit %s) as u',
+      key_sql, case tg_op when 'DELETE' then '${OLD_TABLE}' else '${NEW_TABLE}' end, ${MAX_KEYS} + 1) into n, keys;
+  end if;
+
+  if n = 0 then
+    return null;
+  end if;
+  head := head || txid_current() || '"';
+  payload := head || '}';
+  if n <= ${MAX_KEYS} then
+    keys := head || ',"k":[' || keys || ']}';
+    if octet_length(keys) <= ${MAX_PAYLOAD_BYTES} then
+      payload := keys;
+    end if;
+  end if;
+  perform pg_notify('${CHANGES_CHANNEL}', payload);
+  return null;
+end
+`;
+
+
+/**
+ * The DDL event trigger function (both events). REFRESH MATERIALIZED VIEW is a
+ * data change: it goes to the changes channel as "R". Any other DDL might
+ * change what pglive exposes (a column, a grant, a comment, a function), so
+ * it asks for a schema reload, except DDL that cannot matter: in schema
+ * pglive, on temporary objects, and pglive's own trigger installation.
+ * The server coalesces reload requests, so a precise filter buys little.
+ */
+export const DDL_FUNCTION_BODY = `
+declare
+  r record;
+  reload boolean := false;
+begin
+  if current_setting('${INSTALLING_SETTING}', true) = 'on' then
+    return;
+  end if;
+  if tg_event = 'sql_drop' then
+    -- ALTER ... DROP also lands here, but ddl_command_end reports it
+    if tg_tag not like 'DROP %' then
+      return;
+    end if;
+    for r in select * from pg_event_trigger_dropped_objects() loop
+      continue when r.is_temporary
+        or r.schema_name = 'pglive'
+        or (r.object_type = 'trigger' and r.object_identity like 'pglive\\_% on %');
+      reload := true;
+      exit;
+    end loop;
+  else
+    for r in select * from pg_event_trigger_ddl_commands() loop
+      if r.command_tag = 'REFRESH MATERIALIZED VIEW' then
+        perform pg_notify('${CHANGES_CHANNEL}',
+          '{"r":' || r.objid::bigint || ',"o":"R","x":"' || txid_current() || '"}');
+        continue;
+      end if;
+      continue when r.schema_name = 'pglive'
+        or r.schema_name like 'pg\\_temp%'
+        or r.schema_name like 'pg\\_toast%'
+        or (r.object_type = 'trigger' and r.object_identity like 'pglive\\_% on %');
+      reload := true;
+    end loop;
+  end if;
+  if reload then
+    perform pg_notify('${CONTROL_CHANNEL}', '${RELOAD_PAYLOAD}');
+  end if;
+end
+`;
+
+/**
+ * CREATE OR REPLACE for a function of schema pglive. install.ts compares the
+ * installed prosrc with the body and skips identical ones: no catalog churn at
+ * every start, and no need to own a function another role installed.
+ */
+export function functionSql(signature: string, returns: 'trigger' | 'event_trigger', body: string): string {
+  return `create or replace function ${signature} returns ${returns}
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $pglive$${body}$pglive$`;
+}
+
+export const CAPTURE_FUNCTION_SQL = functionSql(CAPTURE_FUNCTION, 'trigger', CAPTURE_FUNCTION_BODY);
+export const DDL_FUNCTION_SQL = functionSql(DDL_FUNCTION, 'event_trigger', DDL_FUNCTION_BODY);
+
+const EVENT_CLAUSE: Readonly<Record<CaptureEvent, string>> = {
+  insert: `after insert on %t referencing new table as ${NEW_TABLE}`,
+  update: `after update on %t referencing old table as ${OLD_TABLE} new table as ${NEW_TABLE}`,
+  delete: `after delete on %t referencing old table as ${OLD_TABLE}`,
+  truncate: 'after truncate on %t',
+};
+
+/**
+ * The four CREATE TRIGGER statements for one table.
+ * @param table the quoted, schema-qualified table name
+ * @param args the trigger arguments as a list of SQL string literals, already
+ *   quoted by PostgreSQL (quote_literal): DDL takes no bind parameters
+ */
+export function createTriggerStatements(table: string, args: string): string[] {
+  return CAPTURE_TRIGGERS.map(
+    (t) => `create trigger ${t.name} ${EVENT_CLAUSE[t.event].replace('%t', () => table)} for each statement execute function pglive.capture(${args})`,
+  );
+}
+
+/** pg_trigger.tgtype of each capture trigger: AFTER (no BEFORE/INSTEAD bit), FOR EACH STATEMENT (no ROW bit), one event bit */
+export const TRIGGER_TYPE: Readonly<Record<CaptureEvent, number>> = { insert: 4, delete: 8, update: 16, truncate: 32 };
+
+/** transition table names each capture trigger must declare */
+export const TRANSITION_TABLES: Readonly<Record<CaptureEvent, { readonly old: string | null; readonly new: string | null }>> = {
+  insert: { old: null, new: NEW_TABLE },
+  update: { old: OLD_TABLE, new: NEW_TABLE },
+  delete: { old: OLD_TABLE, new: null },
+  truncate: { old: null, new: null },
+};
+
+export function createEventTriggerStatements(): string[] {
+  return EVENT_TRIGGERS.map((e) => `create event trigger ${e.name} on ${e.event} execute function ${DDL_FUNCTION}`);
+}

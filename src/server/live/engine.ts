@@ -1,0 +1,396 @@
+/**
+ * The live engine: shared live views, matched to changes by lookup, evaluated
+ * once per wake-up under their role, diffed against what each subscriber holds.
+ *
+ * - A SharedView is one (role, claims, table, query, count): identical
+ *   subscriptions share one evaluation (multiplexing).
+ * - byRel indexes views by the oid of every relation they read: a change finds
+ *   its views in O(affected).
+ * - Changes only mark views dirty; a flush a few ms later evaluates each dirty
+ *   view once (coalescing). Nothing changes → no query.
+ * - Every subscriber keeps the RowState (keys + field hashes) it was last sent;
+ *   a backpressured subscriber is skipped and later gets ONE patch from what it
+ *   holds to the current state (bounded, coalescing outbox).
+ * - Views are registered in byRel BEFORE their first evaluation, so a commit
+ *   that lands during the snapshot marks the view dirty: no gap after subscribe.
+ */
+import type { SchemaCache } from '../catalog/types.js';
+import type { Sql } from '../db/pool.js';
+import { PgliveError, isPgliveError } from '../errors.js';
+import { isDriverPgError } from '../db/pool.js';
+import type { CallerPrincipal } from '../http/rest.js';
+import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
+import { diffStates } from '../../protocol/diff.js';
+import { rowStateOf, type RowState } from '../../protocol/rowstate.js';
+import { evaluateView, planView, type PlannedView, type ViewSpec } from './evaluate.js';
+
+export interface Subscriber {
+  readonly id: string;
+  readonly principal: CallerPrincipal;
+  send(msg: ServerMessage): void;
+  backpressured(): boolean;
+  /** what this subscriber was last sent; null before its snapshot */
+  held: RowState | null;
+  heldVersion: number;
+  view: SharedView | null;
+}
+
+export interface LogEntry {
+  readonly from: number;
+  readonly to: number;
+  readonly ops: readonly PatchOp[];
+  readonly total: number | null;
+}
+
+export class SharedView {
+  planned: PlannedView;
+  state: RowState | null = null;
+  rows = new Map<string, Row>();
+  total: number | null = null;
+  version = 0;
+  readonly subs = new Set<Subscriber>();
+  readonly log: LogEntry[] = [];
+  dirty = false;
+  running: Promise<void> | null = null;
+  idleSince: number | null = null;
+  error: PgliveError | null = null;
+  /** evaluations run (for tests and benchmarks) */
+  evaluations = 0;
+
+  constructor(
+    readonly key: string,
+    readonly spec: ViewSpec,
+    readonly principal: CallerPrincipal,
+    planned: PlannedView,
+  ) {
+    this.planned = planned;
+  }
+}
+
+export interface EngineDeps {
+  readonly sql: Sql;
+  readonly cache: () => SchemaCache;
+  readonly statementTimeoutMs: number;
+  /** how long a burst of changes is gathered before evaluating (ms) */
+  readonly coalesceMs?: number;
+  /** evaluations running at once */
+  readonly concurrency?: number;
+  /** how long an unsubscribed view is kept for resumes (ms) */
+  readonly retainMs?: number;
+  readonly log?: (msg: string) => void;
+}
+
+const LOG_MAX = 64;
+
+let lastVersion = 0;
+/** Versions are unique in the process and grow with time, so a stale version from another view or process never matches. */
+function nextVersion(): number {
+  lastVersion = Math.max(lastVersion + 1, Date.now() * 1000);
+  return lastVersion;
+}
+
+function toPgliveError(e: unknown): PgliveError {
+  if (isPgliveError(e)) return e;
+  if (isDriverPgError(e)) return new PgliveError('PGLIVE102', `${e.code}: ${e.message}`, { details: e.detail ?? null, hint: e.hint ?? null });
+  return new PgliveError('PGLIVE500', 'Live view evaluation failed');
+}
+
+function sameFields(a: RowState, b: RowState): boolean {
+  return a.fields.length === b.fields.length && a.fields.every((f, i) => f === b.fields[i]);
+}
+
+export class LiveEngine {
+  readonly views = new Map<string, SharedView>();
+  private readonly byRel = new Map<number, Set<SharedView>>();
+  private readonly pending = new Set<Subscriber>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private drainTimer: NodeJS.Timeout | null = null;
+  private gcTimer: NodeJS.Timeout;
+  private running = 0;
+  private queue: SharedView[] = [];
+  private closed = false;
+  mode: 'live' | 'polling' = 'live';
+  /** statements issued for evaluations (for benchmarks) */
+  evaluations = 0;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.gcTimer = setInterval(() => this.gc(), Math.max(1000, (deps.retainMs ?? 30_000) / 2));
+    this.gcTimer.unref();
+  }
+
+  // ------------------------------------------------------------ subscriptions
+
+  viewKey(spec: ViewSpec, p: CallerPrincipal): string {
+    return JSON.stringify([p.role, p.claims, spec.schema, spec.table, spec.query, spec.count]);
+  }
+
+  /** Subscribe; sends a snapshot (or, for a resume within the log, the missed patches). Throws PgliveError for a bad query. */
+  async subscribe(sub: Subscriber, spec: ViewSpec, resumeFrom: number | null): Promise<void> {
+    const key = this.viewKey(spec, sub.principal);
+    let view = this.views.get(key);
+    if (!view) {
+      const planned = planView(this.deps.cache(), spec, sub.principal.role);
+      view = new SharedView(key, spec, sub.principal, planned);
+      this.views.set(key, view);
+      this.index(view);
+    }
+    view.idleSince = null;
+    sub.view = view;
+    view.subs.add(sub);
+    if (view.state === null || view.dirty) {
+      // first subscriber, or an idle view that missed changes: evaluate now (a
+      // refresh of an existing state logs a patch, so resumes still replay)
+      await this.evaluateNow(view);
+      if (view.error && view.state === null) {
+        const err = view.error;
+        this.detach(sub);
+        throw err;
+      }
+    } else if (view.running) {
+      await view.running;
+    }
+    if (sub.view !== view) return; // unsubscribed meanwhile
+    if (resumeFrom !== null && this.sendSince(sub, view, resumeFrom)) return;
+    this.sendSnapshot(sub, view);
+  }
+
+  unsubscribe(sub: Subscriber): void {
+    this.detach(sub);
+  }
+
+  /** Send a fresh snapshot of the current state (client asked for a resync). */
+  resync(sub: Subscriber): void {
+    const view = sub.view;
+    if (view?.state) this.sendSnapshot(sub, view);
+  }
+
+  private detach(sub: Subscriber): void {
+    const view = sub.view;
+    sub.view = null;
+    this.pending.delete(sub);
+    if (!view) return;
+    view.subs.delete(sub);
+    if (view.subs.size === 0) view.idleSince = Date.now();
+  }
+
+  private sendSnapshot(sub: Subscriber, view: SharedView): void {
+    const state = view.state!;
+    sub.send({
+      type: 'snapshot',
+      id: sub.id,
+      version: view.version,
+      keys: [...state.keys],
+      rows: state.keys.map((k) => view.rows.get(k)!),
+      total: view.total,
+      mode: this.mode,
+    });
+    sub.held = state;
+    sub.heldVersion = view.version;
+  }
+
+  /** Replays the patches since `version` when the log still has them. */
+  private sendSince(sub: Subscriber, view: SharedView, version: number): boolean {
+    if (version === view.version) {
+      sub.send({ type: 'patch', id: sub.id, fromVersion: version, toVersion: version, ops: [], total: view.total });
+    } else {
+      const start = view.log.findIndex((e) => e.from === version);
+      if (start < 0) return false;
+      for (const e of view.log.slice(start)) {
+        sub.send({ type: 'patch', id: sub.id, fromVersion: e.from, toVersion: e.to, ops: [...e.ops], total: e.total });
+      }
+    }
+    sub.held = view.state;
+    sub.heldVersion = view.version;
+    return true;
+  }
+
+  // ------------------------------------------------------------ changes
+
+  private index(view: SharedView): void {
+    for (const oid of view.planned.dependsOn) {
+      let set = this.byRel.get(oid);
+      if (!set) this.byRel.set(oid, (set = new Set()));
+      set.add(view);
+    }
+  }
+
+  private unindex(view: SharedView): void {
+    for (const oid of view.planned.dependsOn) {
+      const set = this.byRel.get(oid);
+      set?.delete(view);
+      if (set?.size === 0) this.byRel.delete(oid);
+    }
+  }
+
+  /** A relation changed (by oid): mark the views reading it. */
+  relationChanged(relOid: number): void {
+    const set = this.byRel.get(relOid);
+    if (!set) return;
+    for (const v of set) this.markDirty(v);
+  }
+
+  /** After a lost listener connection or in polling mode: everything may have changed. */
+  markAll(): void {
+    for (const v of this.views.values()) this.markDirty(v);
+  }
+
+  /** The schema cache was reloaded: re-plan every view (its table may be gone), then re-evaluate. */
+  schemaReloaded(): void {
+    const cache = this.deps.cache();
+    for (const view of [...this.views.values()]) {
+      this.unindex(view);
+      try {
+        view.planned = planView(cache, view.spec, view.principal.role);
+        view.error = null;
+        this.index(view);
+        this.markDirty(view);
+      } catch (e) {
+        const err = toPgliveError(e);
+        for (const sub of view.subs) {
+          sub.send({ type: 'error', id: sub.id, code: err.code, message: err.message, details: err.details, hint: err.hint });
+          sub.view = null;
+        }
+        this.views.delete(view.key);
+      }
+    }
+  }
+
+  private markDirty(view: SharedView): void {
+    view.dirty = true;
+    if (view.subs.size === 0 && view.idleSince !== null) return; // idle: re-evaluated when someone resumes
+    if (!this.flushTimer && !this.closed) {
+      this.flushTimer = setTimeout(() => this.flush(), this.deps.coalesceMs ?? 5);
+    }
+  }
+
+  private flush(): void {
+    this.flushTimer = null;
+    for (const view of this.views.values()) {
+      if (view.dirty && !view.running && !this.queue.includes(view) && view.subs.size > 0) this.queue.push(view);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    const limit = this.deps.concurrency ?? 4;
+    while (this.running < limit && this.queue.length > 0) {
+      const view = this.queue.shift()!;
+      this.running++;
+      void this.evaluateNow(view).finally(() => {
+        this.running--;
+        if (view.dirty && !this.closed) this.markDirty(view);
+        this.pump();
+      });
+    }
+  }
+
+  private evaluateNow(view: SharedView): Promise<void> {
+    if (view.running) return view.running;
+    view.dirty = false;
+    view.running = this.refresh(view).finally(() => {
+      view.running = null;
+    });
+    return view.running;
+  }
+
+  private async refresh(view: SharedView): Promise<void> {
+    view.evaluations++;
+    this.evaluations++;
+    let ev;
+    try {
+      ev = await evaluateView(this.deps.sql, view.planned, view.spec, view.principal, this.deps.statementTimeoutMs);
+    } catch (e) {
+      const err = toPgliveError(e);
+      view.error = err;
+      if (view.state !== null) {
+        for (const sub of view.subs) sub.send({ type: 'error', id: sub.id, code: err.code, message: err.message, details: err.details, hint: err.hint });
+      }
+      return;
+    }
+    view.error = null;
+    const next = rowStateOf(ev.keys, ev.rows);
+    const rows = new Map<string, Row>();
+    ev.keys.forEach((k, i) => rows.set(k, ev.rows[i]!));
+    const prev = view.state;
+    if (prev === null) {
+      view.state = next;
+      view.rows = rows;
+      view.total = ev.total;
+      view.version = nextVersion();
+      return;
+    }
+    const ops = sameFields(prev, next) ? diffStates(prev, next, (k) => rows.get(k)!) : null;
+    if (ops !== null && ops.length === 0 && ev.total === view.total) return; // nothing this view shows changed
+    const from = view.version;
+    view.state = next;
+    view.rows = rows;
+    view.total = ev.total;
+    view.version = nextVersion();
+    if (ops !== null) {
+      view.log.push({ from, to: view.version, ops, total: ev.total });
+      if (view.log.length > LOG_MAX) view.log.shift();
+    } else {
+      view.log.length = 0; // the column set changed: patches cannot express it
+    }
+    for (const sub of view.subs) this.deliver(sub, view, from, ops);
+  }
+
+  /** Sends the subscriber what changed since what it holds, unless its socket is backed up. */
+  private deliver(sub: Subscriber, view: SharedView, from?: number, ops?: readonly PatchOp[] | null): void {
+    if (sub.view !== view || view.state === null || sub.held === null) return;
+    if (sub.heldVersion === view.version) return;
+    if (sub.backpressured()) {
+      this.pending.add(sub);
+      this.startDrainPoll();
+      return;
+    }
+    this.pending.delete(sub);
+    if (!sameFields(sub.held, view.state)) {
+      this.sendSnapshot(sub, view);
+      return;
+    }
+    const patchOps = from !== undefined && ops && sub.heldVersion === from ? ops : diffStates(sub.held, view.state, (k) => view.rows.get(k)!);
+    sub.send({ type: 'patch', id: sub.id, fromVersion: sub.heldVersion, toVersion: view.version, ops: [...patchOps], total: view.total });
+    sub.held = view.state;
+    sub.heldVersion = view.version;
+  }
+
+  private startDrainPoll(): void {
+    if (this.drainTimer || this.closed) return;
+    this.drainTimer = setInterval(() => {
+      for (const sub of [...this.pending]) {
+        if (!sub.view) this.pending.delete(sub);
+        else if (!sub.backpressured()) this.deliver(sub, sub.view);
+      }
+      if (this.pending.size === 0 && this.drainTimer) {
+        clearInterval(this.drainTimer);
+        this.drainTimer = null;
+      }
+    }, 25);
+  }
+
+  private gc(): void {
+    const retain = this.deps.retainMs ?? 30_000;
+    const now = Date.now();
+    for (const view of [...this.views.values()]) {
+      if (view.subs.size === 0 && view.idleSince !== null && now - view.idleSince > retain) {
+        this.unindex(view);
+        this.views.delete(view.key);
+      }
+    }
+  }
+
+  /** approximate bytes held per view (keys + hashes + rows), for the benchmark */
+  stats(): { views: number; subscribers: number; pending: number } {
+    let subscribers = 0;
+    for (const v of this.views.values()) subscribers += v.subs.size;
+    return { views: this.views.size, subscribers, pending: this.pending.size };
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.drainTimer) clearInterval(this.drainTimer);
+    clearInterval(this.gcTimer);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Plans and evaluates a live view: the same parse → plan → SQL pipeline as
+ * REST, run under the subscriber's role, returning ordered keys and rows.
+ */
+import { createHash } from 'node:crypto';
+import type { Relation, SchemaCache } from '../catalog/types.js';
+import { schemaIndex } from '../catalog/index.js';
+import type { Sql, TxSql } from '../db/pool.js';
+import { withRole, type RoleContext } from '../db/tx.js';
+import { PgliveError } from '../errors.js';
+import { planRequest } from '../plan/index.js';
+import type { EmbedNode, ReadNode, ReadPlan } from '../plan/types.js';
+import { parseRequest } from '../request/parse.js';
+import { exactCountStatement, liveStatement, plannedCountStatement } from '../sql/read.js';
+import type { CallerPrincipal } from '../http/rest.js';
+import type { Row } from '../../protocol/live.js';
+
+export interface ViewSpec {
+  readonly table: string;
+  readonly schema: string | null;
+  readonly query: string;
+  readonly count: 'exact' | 'estimated' | 'none';
+}
+
+export interface PlannedView {
+  readonly plan: ReadPlan;
+  /** output columns identifying a row; empty = identified by content */
+  readonly keyColumns: readonly string[];
+  /** oids of the relations whose changes can change this view */
+  readonly dependsOn: readonly number[];
+}
+
+export interface Evaluation {
+  readonly keys: string[];
+  readonly rows: Row[];
+  readonly total: number | null;
+}
+
+const ESTIMATE_THRESHOLD = 100_000;
+
+function relationDeps(cache: SchemaCache, rel: Relation, out: Set<number>): void {
+  out.add(rel.oid);
+  const idx = schemaIndex(cache);
+  for (const d of rel.dependsOn) {
+    const base = idx.relation(d.schema, d.name);
+    if (base) out.add(base.oid);
+    else {
+      // a base table outside the exposed schemas still notifies by oid: look it up by name
+      const any = cache.relations.find((r) => r.schema === d.schema && r.name === d.name);
+      if (any) out.add(any.oid);
+    }
+  }
+}
+
+function nodeDeps(cache: SchemaCache, node: ReadNode, out: Set<number>): void {
+  if (node.source.relation) relationDeps(cache, node.source.relation, out);
+  for (const e of node.embeds) embedDeps(cache, e, out);
+}
+
+function embedDeps(cache: SchemaCache, e: EmbedNode, out: Set<number>): void {
+  const r = e.relationship;
+  if (r.kind === 'many-to-many') {
+    const j = schemaIndex(cache).relation(r.junction.schema, r.junction.name);
+    if (j) relationDeps(cache, j, out);
+  }
+  nodeDeps(cache, e.node, out);
+}
+
+/** Plans a subscription for a role; throws PgliveError for a bad table / query. */
+export function planView(cache: SchemaCache, spec: ViewSpec, role: string): PlannedView {
+  const headers: Record<string, string> = spec.count === 'none' ? {} : { prefer: `count=${spec.count}` };
+  if (spec.schema) headers['accept-profile'] = spec.schema;
+  const req = parseRequest({ method: 'GET', path: '/' + encodeURIComponent(spec.table), query: spec.query, headers, body: undefined });
+  if (req.resource.type !== 'relation') {
+    throw new PgliveError('PGLIVE105', 'Live views read tables and views only (not functions or the root)');
+  }
+  const plan = planRequest(req, cache, { role, maxRows: null });
+  if (plan.kind !== 'read') throw new PgliveError('PGLIVE105', 'Live views are reads');
+  const rel = plan.node.source.relation!;
+  // make sure the primary key is in the output, so rows have an identity
+  const keyColumns: string[] = [];
+  for (const pk of rel.primaryKey) {
+    const present = plan.node.select.some((s) => s.kind === 'column' && s.outName === pk && s.ref.column.name === pk && s.ref.json.length === 0);
+    if (!present) {
+      const col = schemaIndex(cache).column(rel, pk);
+      if (!col) break;
+      plan.node.select.push({ kind: 'column', ref: { column: col, json: [] }, outName: pk, cast: null });
+    }
+    keyColumns.push(pk);
+  }
+  const deps = new Set<number>();
+  nodeDeps(cache, plan.node, deps);
+  return { plan, keyColumns: keyColumns.length === rel.primaryKey.length ? keyColumns : [], dependsOn: [...deps] };
+}
+
+/** Content identity for rows without a key: the row text plus its occurrence number. */
+function contentKeys(texts: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return texts.map((t) => {
+    const h = createHash('sha1').update(t).digest('base64url').slice(0, 20);
+    const n = (seen.get(h) ?? 0) + 1;
+    seen.set(h, n);
+    return `~${h}:${n}`;
+  });
+}
+
+async function total(tx: TxSql, view: PlannedView, spec: ViewSpec, first: string | null | undefined): Promise<number | null> {
+  if (spec.count === 'none') return null;
+  if (spec.count === 'exact') {
+    if (first !== undefined && first !== null) return Number(first);
+    const s = exactCountStatement(view.plan);
+    const [c] = (await tx.unsafe(s.text, s.values as never[])) as unknown as { count: string }[];
+    return Number(c?.count ?? 0);
+  }
+  const ps = plannedCountStatement(view.plan);
+  const [row] = (await tx.unsafe(ps.text, ps.values as never[])) as unknown as Record<string, unknown>[];
+  const raw = row?.['QUERY PLAN'];
+  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];
+  const estimate = Math.round(plan?.[0]?.Plan?.['Plan Rows'] ?? 0);
+  if (estimate >= ESTIMATE_THRESHOLD) return estimate;
+  const s = exactCountStatement(view.plan);
+  const [c] = (await tx.unsafe(s.text, s.values as never[])) as unknown as { count: string }[];
+  return Number(c?.count ?? 0);
+}
+
+export async function evaluateView(
+  sql: Sql,
+  view: PlannedView,
+  spec: ViewSpec,
+  principal: CallerPrincipal,
+  statementTimeoutMs: number,
+): Promise<Evaluation> {
+  const ctx: RoleContext = {
+    role: principal.role,
+    claims: principal.claims,
+    userId: principal.userId,
+    statementTimeoutMs,
+    method: 'GET',
+    path: '/live',
+  };
+  const stmt = liveStatement(view.plan, view.keyColumns, spec.count === 'exact');
+  return withRole(
+    sql,
+    ctx,
+    async (tx) => {
+      const rows = (await tx.unsafe(stmt.text, stmt.values as never[])) as unknown as { k: string | null; j: string; total: string | null }[];
+      const texts = rows.map((r) => r.j);
+      const keys = view.keyColumns.length > 0 ? rows.map((r) => r.k!) : contentKeys(texts);
+      const t = await total(tx, view, spec, rows.length > 0 ? rows[0]!.total : undefined);
+      return { keys, rows: texts.map((j) => JSON.parse(j) as Row), total: t };
+    },
+    { readOnly: true },
+  );
+}

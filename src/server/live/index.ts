@@ -1,0 +1,129 @@
+/**
+ * Wires the live engine into an app: change capture installation, the LISTEN
+ * connection, schema reload handling, the /live websocket, polling fallbacks.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../auth/plugin.js';
+import type { SchemaStore } from '../catalog/store.js';
+import type { Config } from '../config/types.js';
+import type { Sql } from '../db/pool.js';
+import { CLOSE } from '../../protocol/live.js';
+import { decodeChange } from './capture/decode.js';
+import { installCapture, type CaptureReport } from './capture/install.js';
+import { catalogFingerprint } from './capture/fingerprint.js';
+import { LiveEngine } from './engine.js';
+import { startListener, type Listener } from './listener.js';
+import { registerLiveSocket, type LiveLimits, type LiveSockets } from './socket.js';
+
+export interface LiveOptions {
+  /** install / sync the capture triggers at start and after schema changes (default true) */
+  readonly installTriggers?: boolean;
+  readonly coalesceMs?: number;
+  readonly limits?: Partial<LiveLimits>;
+  /** polling period when triggers are unavailable (ms) */
+  readonly pollMs?: number;
+  /** catalog check period when event triggers are unavailable (ms) */
+  readonly catalogCheckMs?: number;
+}
+
+export interface LiveHandle {
+  readonly engine: LiveEngine;
+  readonly sockets: LiveSockets;
+  capture(): CaptureReport | null;
+  listener(): Listener | null;
+  close(): Promise<void>;
+}
+
+export interface LiveDeps {
+  readonly app: FastifyInstance;
+  readonly sql: Sql;
+  readonly schema: SchemaStore;
+  readonly auth: AuthService;
+  readonly config: Config;
+  readonly options: LiveOptions;
+  readonly log: (msg: string) => void;
+}
+
+export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
+  const { sql, schema, options, log } = deps;
+  const engine = new LiveEngine({
+    sql,
+    cache: () => schema.current,
+    statementTimeoutMs: deps.config.statementTimeoutMs,
+    coalesceMs: options.coalesceMs ?? 5,
+    concurrency: Math.max(1, Math.min(8, deps.config.poolSize - 2)),
+    log,
+  });
+  const sockets = registerLiveSocket(deps.app, { engine, auth: deps.auth, ...(options.limits ? { limits: options.limits } : {}) });
+
+  let report: CaptureReport | null = null;
+  const install = async (): Promise<void> => {
+    if (options.installTriggers === false) return;
+    try {
+      report = await installCapture(sql, schema.current, { log });
+      engine.mode = report.mode;
+    } catch (e) {
+      engine.mode = 'polling';
+      log(`pglive: change capture could not be installed (${e instanceof Error ? e.message : String(e)}); live views poll`);
+    }
+  };
+  await install();
+
+  const unsubscribeReload = schema.onReload(() => {
+    void install().then(() => {
+      engine.schemaReloaded();
+      sockets.broadcast({ type: 'schema-changed', at: Date.now() });
+    });
+  });
+  const reload = () => schema.reload().catch((e: unknown) => log(`pglive: schema reload failed: ${e instanceof Error ? e.message : String(e)}`));
+
+  const listener = await startListener(sql, {
+    change(payload) {
+      const ev = decodeChange(payload);
+      if (ev) engine.relationChanged(ev.relOid);
+    },
+    control(payload) {
+      if (payload === 'reload schema') void reload();
+    },
+    reconnected() {
+      log('pglive: LISTEN connection re-established; resyncing schema and live views');
+      void reload().then(() => engine.markAll());
+    },
+  });
+
+  const timers: NodeJS.Timeout[] = [];
+  if (engine.mode === 'polling') {
+    log(`pglive: live views poll every ${options.pollMs ?? 2000} ms (no change capture)`);
+    timers.push(setInterval(() => engine.markAll(), options.pollMs ?? 2000));
+  }
+  if (report && !(report as CaptureReport).eventTriggers) {
+    let last = await catalogFingerprint(sql, schema.current.schemas).catch(() => '');
+    timers.push(
+      setInterval(() => {
+        void catalogFingerprint(sql, schema.current.schemas)
+          .then((fp) => {
+            if (fp !== last) {
+              last = fp;
+              void reload();
+            }
+          })
+          .catch(() => {});
+      }, options.catalogCheckMs ?? 5000),
+    );
+  }
+  for (const t of timers) t.unref();
+
+  return {
+    engine,
+    sockets,
+    capture: () => report,
+    listener: () => listener,
+    async close() {
+      for (const t of timers) clearInterval(t);
+      unsubscribeReload();
+      sockets.closeAll(CLOSE.SHUTTING_DOWN, 'server shutting down');
+      engine.close();
+      await listener.close();
+    },
+  };
+}

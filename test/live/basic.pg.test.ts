@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
+import type { ServerMessage } from '../../src/protocol/live.js';
+
+let t: TestApp;
+let url: string;
+beforeAll(async () => {
+  t = await createTestApp(['rest.sql'], {}, { live: { coalesceMs: 2 } });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.server.address();
+  url = `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/live`;
+});
+afterAll(async () => t?.close());
+
+function connect(token: string): Promise<{ ws: WebSocket; next: (pred?: (m: ServerMessage) => boolean) => Promise<ServerMessage> }> {
+  const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+  const queue: ServerMessage[] = [];
+  const waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d)) as ServerMessage;
+    const w = waiters.findIndex((x) => x.pred(m));
+    if (w >= 0) waiters.splice(w, 1)[0]!.resolve(m);
+    else queue.push(m);
+  });
+  const next = (pred: (m: ServerMessage) => boolean = () => true) =>
+    new Promise<ServerMessage>((resolve, reject) => {
+      const i = queue.findIndex(pred);
+      if (i >= 0) return resolve(queue.splice(i, 1)[0]!);
+      const timer = setTimeout(() => reject(new Error('timeout waiting for a message')), 5000);
+      waiters.push({ pred, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+    });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, next }));
+    ws.once('error', reject);
+  });
+}
+
+describe('live basics', () => {
+  it('snapshot, then patches for writes made in SQL', async () => {
+    const c = await connect(await jwtFor('rest_user', { email: 'alice@x.test' }));
+    expect((await c.next()).type).toBe('ready');
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'a', table: 'films', query: 'select=id,title,year&order=year.desc,id&limit=3' }));
+    const snap = await c.next((m) => m.type === 'snapshot');
+    if (snap.type !== 'snapshot') throw new Error('expected a snapshot');
+    expect(snap.rows.map((r) => r.title)).toEqual(['Ran', 'Vagabond', 'Cléo from 5 to 7']);
+    expect(snap.total).toBe(5);
+    await t.db.sql`insert into films (title, year) values ('Brand New', 2020)`;
+    const p1 = await c.next((m) => m.type === 'patch');
+    if (p1.type !== 'patch') throw new Error('expected a patch');
+    expect(p1.fromVersion).toBe(snap.version);
+    expect(p1.total).toBe(6);
+    expect(p1.ops).toEqual([
+      { op: 'remove', key: expect.any(String) },
+      { op: 'insert', key: expect.any(String), index: 0, row: { id: expect.any(Number), title: 'Brand New', year: 2020 } },
+    ]);
+    await t.db.sql`update films set title = 'Ran (1985)' where title = 'Ran'`;
+    const p2 = await c.next((m) => m.type === 'patch');
+    if (p2.type !== 'patch') throw new Error('expected a patch');
+    expect(p2.fromVersion).toBe(p1.toVersion);
+    expect(p2.ops).toEqual([{ op: 'update', key: '[3]', fields: { title: 'Ran (1985)' } }]);
+    c.ws.close();
+  });
+
+  it('refuses a socket without credentials after the auth timeout and a bad origin at upgrade', async () => {
+    const bad = new WebSocket(url, { headers: { origin: 'http://evil.example' } });
+    const status = await new Promise<number>((resolve) => bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(403);
+  });
+});
