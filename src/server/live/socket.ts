@@ -49,6 +49,9 @@ export interface LiveSocketDeps {
 }
 
 type PendingAuth = { readonly kind: 'pending' };
+/** refused at the upgrade: the socket is accepted and closed at once with a code a browser can read */
+type Refused = { readonly kind: 'refused'; readonly code: number; readonly reason: string };
+type UpgradeState = Principal | PendingAuth | Refused;
 
 class Connection {
   principal: Principal | null = null;
@@ -158,33 +161,39 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
     scope.route({
       method: 'GET',
       url: '/live',
-      // runs before the upgrade: refuse bad origins and bad credentials with a plain HTTP error
+      // runs before the upgrade. Bad origins and bad credentials are not refused
+      // with an HTTP status (a browser cannot read it and would retry forever):
+      // the socket is accepted, nothing is processed, and it is closed with 4003 / 4001.
       preValidation: async (req: FastifyRequest) => {
+        const r = req as FastifyRequest & { liveState?: UpgradeState };
         const origin = req.headers.origin;
         if (origin !== undefined && !deps.auth.checkOrigin(origin, req)) {
-          throw new PgliveError('PGLIVE205', `Websocket from origin ${origin} refused`, { hint: 'Add the origin to --allowed-origins' });
+          r.liveState = { kind: 'refused', code: CLOSE.FORBIDDEN_ORIGIN, reason: `origin ${origin} not allowed` };
+          return;
         }
         try {
-          (req as FastifyRequest & { livePrincipal?: Principal | PendingAuth }).livePrincipal = await deps.auth.resolve(req);
+          r.liveState = await deps.auth.resolve(req);
         } catch (e) {
-          // no credentials at all: allow the upgrade and wait for an `auth` message
-          if (isPgliveError(e) && e.code === 'PGRST302') {
-            (req as FastifyRequest & { livePrincipal?: Principal | PendingAuth }).livePrincipal = { kind: 'pending' };
-            return;
-          }
-          throw e;
+          // no credentials at all: wait for an `auth` message
+          r.liveState = isPgliveError(e) && e.code === 'PGRST302'
+            ? { kind: 'pending' }
+            : { kind: 'refused', code: CLOSE.UNAUTHENTICATED, reason: isPgliveError(e) ? e.message : 'invalid credentials' };
         }
       },
       handler: async (_req, reply) => {
         throw new PgliveError('PGLIVE105', '/live is a websocket endpoint: connect with Upgrade: websocket');
       },
       wsHandler: (socket: WebSocket, req: FastifyRequest) => {
+        const initial = (req as FastifyRequest & { liveState?: UpgradeState }).liveState;
+        if (!initial || initial.kind === 'refused') {
+          socket.close(initial?.code ?? CLOSE.UNAUTHENTICATED, (initial?.reason ?? 'refused').slice(0, 120));
+          return;
+        }
         const conn = new Connection(socket, { ...req.headers }, deps, limits);
         connections.add(conn);
-        const initial = (req as FastifyRequest & { livePrincipal?: Principal | PendingAuth }).livePrincipal;
         let authTimer: NodeJS.Timeout | null = null;
-        if (initial && initial.kind !== 'pending') {
-          conn.authenticated(initial as Principal);
+        if (initial.kind !== 'pending') {
+          conn.authenticated(initial);
         } else {
           authTimer = setTimeout(() => socket.close(CLOSE.UNAUTHENTICATED, 'authentication required'), limits.authTimeoutMs);
         }
