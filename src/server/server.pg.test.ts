@@ -48,7 +48,14 @@ describe('startServer', () => {
   });
 
   it('ignores other payloads on the channel', async () => {
-    const before = server.schema.current.loadedAt;
+    // the previous test's CREATE TABLE also notifies through the DDL event trigger: let reloads settle
+    let before = server.schema.current.loadedAt;
+    for (let settled = 0; settled < 3; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      const now = server.schema.current.loadedAt;
+      settled = now === before ? settled + 1 : 0;
+      before = now;
+    }
     await db.sql.unsafe("notify pglive, 'something else'");
     await new Promise((r) => setTimeout(r, 300));
     expect(server.schema.current.loadedAt).toBe(before);

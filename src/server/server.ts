@@ -50,14 +50,12 @@ interface Resources {
   embedded?: EmbeddedHandle;
   sql?: Sql;
   app?: FastifyInstance;
-  listener?: { unlisten(): Promise<void> };
 }
 
 /** app first (no new requests), then the listener and the pool, then the cluster; errors do not stop the rest */
 async function closeAll(r: Resources): Promise<void> {
   const steps = [
     () => r.app?.close(),
-    () => r.listener?.unlisten(),
     () => r.sql?.end({ timeout: 5 }),
     () => r.embedded?.stop(),
   ];
@@ -99,12 +97,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const schema = new SchemaStore(() => loadSchemaCache(sql, { schemas: config.schemas }));
     await schema.reload();
 
-    const app = (r.app = await buildApp({ config, sql, schema, ...(opts.logger === undefined ? {} : { logger: opts.logger }) }));
+    // the live engine owns the LISTEN connection: row changes, and 'reload schema' on channel pglive
+    const app = (r.app = await buildApp({
+      config, sql, schema,
+      live: { installTriggers: config.liveTriggers },
+      ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+    }));
     context = { ...context, stage: 'listen', host: config.host, port: config.port };
     await app.listen({ port: config.port, host: config.host });
     context = { ...context, stage: 'connect' };
 
-    r.listener = await listenForReload(sql, schema, log);
 
     let closing: Promise<void> | null = null;
     const embedded = r.embedded;
@@ -124,31 +126,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
 }
 
-/**
- * Reload the schema cache on `NOTIFY pglive, 'reload schema'` (PostgREST's
- * convention). After a reconnect notifications may have been lost, so reload then too.
- * The live engine will take over this connection later.
- */
-export async function listenForReload(
-  sql: Sql,
-  schema: SchemaStore,
-  log: (line: string) => void,
-): Promise<{ unlisten(): Promise<void> }> {
-  let first = true;
-  const reload = () => {
-    schema.reload().catch((e: unknown) => log(`Schema reload failed: ${e instanceof Error ? e.message : String(e)}`));
-  };
-  return sql.listen(
-    'pglive',
-    (payload) => {
-      if (payload === 'reload schema') reload();
-    },
-    () => {
-      if (!first) reload();
-      first = false;
-    },
-  );
-}
 
 async function ensureAdminUser(sql: Sql, config: Config): Promise<AdminCredentials | null> {
   const result = await ensureAdmin(sql, { email: config.adminEmail, password: config.adminPassword });

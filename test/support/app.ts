@@ -33,6 +33,7 @@ export function testConfig(over: Partial<Config> = {}): Config {
     maxRows: null,
     poolSize: 4,
     demo: false,
+    liveTriggers: true,
     logLevel: 'silent',
     ...over,
   };

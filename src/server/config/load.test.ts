@@ -49,6 +49,7 @@ describe('loadConfig: defaults and values', () => {
       maxRows: null,
       poolSize: 10,
       demo: true,
+      liveTriggers: true,
       logLevel: 'info',
     });
   });

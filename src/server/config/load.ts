@@ -117,6 +117,7 @@ export function toConfig(s: Settings): Config {
     maxRows: s.maxRows,
     poolSize: s.poolSize,
     demo: s.demo,
+    liveTriggers: s.triggers,
     logLevel: s.logLevel,
   };
 }
@@ -138,7 +139,7 @@ function buildProgram(out: { text: string }): { program: Command; uninstall: Com
   for (const key of SETTING_KEYS) {
     const spec = SETTINGS[key] as Setting<unknown>;
     if (spec.flag === null) continue;
-    const env = spec.env === null || key === 'demo' ? '' : ` [env: ${spec.env}]`;
+    const env = spec.env === null || key === 'demo' || key === 'triggers' ? '' : ` [env: ${spec.env}]`;
     program.addOption(new Option(spec.flag, `${spec.description}${env} (default: ${spec.defaultText})`));
   }
   program.addOption(new Option(CONFIG_FLAG, `JSON file with settings in camelCase (e.g. {"port": 8080}) [env: ${CONFIG_ENV}]`));

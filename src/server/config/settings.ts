@@ -246,6 +246,14 @@ export const SETTINGS = {
     description: 'do not load the demo schema into a new embedded database (env: PGLIVE_DEMO=0)',
     schema: boolean(),
   }),
+  triggers: setting<boolean>({
+    flag: '--no-triggers',
+    env: 'PGLIVE_TRIGGERS',
+    default: true,
+    defaultText: 'on',
+    description: 'do not install or sync the change-capture triggers (someone else maintains them; env: PGLIVE_TRIGGERS=0)',
+    schema: boolean(),
+  }),
   logLevel: setting<string>({
     flag: '--log-level <level>',
     env: 'PGLIVE_LOG_LEVEL',

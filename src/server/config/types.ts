@@ -30,6 +30,8 @@ export interface Config {
   readonly poolSize: number;
   /** load the demo schema into an empty embedded database */
   readonly demo: boolean;
+  /** install / sync the change-capture triggers at start and after schema changes */
+  readonly liveTriggers: boolean;
   /** 'info' | 'warn' | 'error' | 'debug' | 'silent' */
   readonly logLevel: string;
 }
