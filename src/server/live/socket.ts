@@ -57,6 +57,8 @@ class Connection {
   principal: Principal | null = null;
   headers: IncomingHttpHeaders;
   readonly subs = new Map<string, Subscriber>();
+  /** messages refused in a row by the rate limit */
+  dropped = 0;
   private tokens: number;
   private last = Date.now();
   private timer: NodeJS.Timeout | null = null;
@@ -211,9 +213,13 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
 
         async function onMessage(c: Connection, data: Buffer, isBinary: boolean): Promise<void> {
           if (!c.allowMessage()) {
-            c.error('PGLIVE302', 'Too many messages: slow down');
+            c.dropped++;
+            // a client that keeps flooding after being told is disconnected
+            if (c.dropped > limits.messagesPerSecond * 2) socket.close(CLOSE.RATE_LIMITED, 'too many messages');
+            else c.error('PGLIVE302', 'Too many messages: slow down');
             return;
           }
+          c.dropped = 0;
           let parsed: unknown;
           try {
             parsed = JSON.parse(isBinary ? data.toString('utf8') : String(data));
