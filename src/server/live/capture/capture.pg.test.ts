@@ -246,6 +246,22 @@ describe('the 8000-byte NOTIFY limit', () => {
     await changes();
   });
 
+  it('statements past the small-statement path (17+ rows) report the same keys, composite and changed ones too', async () => {
+    await sql`delete from capture_test."Order Items"`;
+    await changes();
+    const rows = Array.from({ length: 20 }, (_, i) => i + 1);
+    await sql`insert into capture_test."Order Items" ("Order Id", "Line ""No""") select g, 'L' || g from generate_series(1, 20) g`;
+    await sql`update capture_test."Order Items" set "Order Id" = "Order Id" + 100`;
+    await sql`delete from capture_test."Order Items"`;
+    const events = decoded(await changes());
+    const key = (n: number, line: number) => [n, `L${line}`];
+    expect(events.map((e) => [e.op, sortKeys(e.keys)])).toEqual([
+      ['insert', sortKeys(rows.map((g) => key(g, g)))],
+      ['update', sortKeys([...rows.map((g) => key(g, g)), ...rows.map((g) => key(g + 100, g))])],
+      ['delete', sortKeys(rows.map((g) => key(g + 100, g)))],
+    ]);
+  });
+
   it('keys too long for the payload degrade by size (counted in bytes, not characters)', async () => {
     // 10 keys of 400 two-byte characters: 4,000 characters, 8,000+ bytes
     await sql`insert into capture_test."Order Items" ("Order Id", "Line ""No""") select g, repeat('é', 400) from generate_series(1, 10) g`;

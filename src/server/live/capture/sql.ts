@@ -20,6 +20,8 @@ export const RELOAD_PAYLOAD = 'reload schema';
  */
 export const MAX_PAYLOAD_BYTES = 7500;
 export const MAX_KEYS = 1000;
+/** statements up to this many rows take the static (plan-cached) path of capture() */
+export const SMALL_STATEMENT_ROWS = 16;
 
 /** transition table names: static SQL in capture() refers to them, so every trigger uses these */
 export const OLD_TABLE = 'pglive_old';
@@ -50,10 +52,27 @@ export const EVENT_TRIGGERS = [
 ] as const;
 
 /**
+ * The key of one row of a transition table as a JSON array, from the row's
+ * jsonb (`row`): a single-column key (most tables) without the subquery.
+ */
+function staticKey(row: string): string {
+  return `case when tg_nargs = 1 then '[' || (${row} -> tg_argv[0])::text || ']'
+      else (select '[' || string_agg((${row} -> a)::text, ',' order by i) || ']'
+              from unnest(tg_argv) with ordinality as u(a, i)) end`;
+}
+
+/**
  * The trigger function. Primary key column names come as trigger arguments
  * (none: the table has no key, payloads never carry "k"). Key values are
- * to_json(column), the rendering row_to_json gives the same values, so a key
- * compares equal to the one of a row the server read as JSON.
+ * rendered as jsonb, so they decode to the values row_to_json gives the
+ * server for the same row.
+ *
+ * Two paths, for cost (measured with bench/live/trigger-overhead.ts):
+ * - small statements (the OLTP case) use static SQL, which PL/pgSQL plans
+ *   once per table and session; it reads keys out of to_jsonb(row), which
+ *   converts whole rows, so it reads at most SMALL_STATEMENT_ROWS + 1 rows;
+ * - larger ones build a query over the key columns only (format %I) and
+ *   EXECUTE it: planned every time, but paid once per bulk statement.
  *
  * search_path is pinned because the function runs as whichever role writes
  * to the table: a function planted in a schema on that role's path must not
@@ -67,8 +86,6 @@ declare
   keys text;
   payload text;
 begin
-  -- built only once rows are known to have changed: txid_current() would
-  -- assign a transaction id to a statement that wrote nothing
   head := '{"r":' || tg_relid::bigint || ',"o":"'
     || case tg_op when 'INSERT' then 'I' when 'UPDATE' then 'U' when 'DELETE' then 'D' else 'T' end
     || '","x":"';
@@ -78,7 +95,6 @@ begin
   end if;
 
   if tg_nargs = 0 then
-    -- no primary key: only whether any row changed (static SQL: planned once per table)
     if tg_op = 'DELETE' then
       perform from ${OLD_TABLE} limit 1;
     else
@@ -90,27 +106,44 @@ begin
     return null;
   end if;
 
-  -- '[' || to_json(k1)::text || ',' || to_json(k2)::text || ']'
-  select '''['' || ' || string_agg(format('to_json(%I)::text', a), ' || '','' || ' order by i) || ' || '']'''
-    into key_sql
-    from unnest(tg_argv) with ordinality as u(a, i);
-
-  -- at most ${MAX_KEYS} + 1 rows are read: one more than that means "too many"
+  -- small statements: static SQL; n > ${SMALL_STATEMENT_ROWS} means "read the rest below"
   if tg_op = 'UPDATE' then
     -- a changed key: the old one left, the new one arrived; both are reported, once each
-    execute format(
-      'select count(*)::integer, string_agg(k, '','') from ((select %1$s as k from ${OLD_TABLE} limit %2$s)'
-      || ' union (select %1$s as k from ${NEW_TABLE} limit %2$s)) as u',
-      key_sql, ${MAX_KEYS} + 1) into n, keys;
+    -- (each side's keys are distinct, so a side with more rows than the limit shows as n > limit)
+    select count(*)::integer, string_agg(k, ',') into n, keys from (
+      (select ${staticKey('to_jsonb(o)')} as k from ${OLD_TABLE} as o limit ${SMALL_STATEMENT_ROWS} + 1)
+      union
+      (select ${staticKey('to_jsonb(w)')} from ${NEW_TABLE} as w limit ${SMALL_STATEMENT_ROWS} + 1)) as d;
+  elsif tg_op = 'INSERT' then
+    select count(*)::integer, string_agg(k, ',') into n, keys from (
+      select ${staticKey('to_jsonb(r)')} as k from ${NEW_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1) as d;
   else
-    execute format(
-      'select count(*)::integer, string_agg(k, '','') from (select %s as k from %I limit %s) as u',
-      key_sql, case tg_op when 'DELETE' then '${OLD_TABLE}' else '${NEW_TABLE}' end, ${MAX_KEYS} + 1) into n, keys;
+    select count(*)::integer, string_agg(k, ',') into n, keys from (
+      select ${staticKey('to_jsonb(r)')} as k from ${OLD_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1) as d;
   end if;
-
   if n = 0 then
+    -- nothing written: no notification, and no txid_current(), which would give the transaction an id
     return null;
   end if;
+
+  if n > ${SMALL_STATEMENT_ROWS} then
+    -- '[' || to_jsonb(k1)::text || ',' || to_jsonb(k2)::text || ']'
+    select '''['' || ' || string_agg(format('to_jsonb(%I)::text', a), ' || '','' || ' order by i) || ' || '']'''
+      into key_sql
+      from unnest(tg_argv) with ordinality as u(a, i);
+    -- at most MAX_KEYS + 1 rows per side are read: more than MAX_KEYS keys means "too many"
+    if tg_op = 'UPDATE' then
+      execute format(
+        'select count(*)::integer, string_agg(k, '','') from ((select %1$s as k from ${OLD_TABLE} limit %2$s)'
+        || ' union (select %1$s as k from ${NEW_TABLE} limit %2$s)) as u',
+        key_sql, ${MAX_KEYS} + 1) into n, keys;
+    else
+      execute format(
+        'select count(*)::integer, string_agg(k, '','') from (select %s as k from %I limit %s) as u',
+        key_sql, case tg_op when 'DELETE' then '${OLD_TABLE}' else '${NEW_TABLE}' end, ${MAX_KEYS} + 1) into n, keys;
+    end if;
+  end if;
+
   head := head || txid_current() || '"';
   payload := head || '}';
   if n <= ${MAX_KEYS} then
@@ -123,7 +156,6 @@ begin
   return null;
 end
 `;
-
 
 /**
  * The DDL event trigger function (both events). REFRESH MATERIALIZED VIEW is a
