@@ -14,6 +14,7 @@ import { installErrorHandling } from './http/errors.js';
 import { PgliveError } from './errors.js';
 import { registerRest } from './http/rest.js';
 import { registerAdmin } from './http/admin.js';
+import { registerMeta } from './http/meta.js';
 import { startLive, type LiveHandle, type LiveOptions } from './live/index.js';
 
 export interface AppDeps {
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<PgliveApp> {
   app.decorate('pglive', pglive);
   registerRest(app, { config, sql: deps.sql, schema: deps.schema, principal: (req) => auth.principal(req) });
   registerAdmin(app, { schema: deps.schema, principal: (req) => auth.principal(req) });
+  registerMeta(app, { schema: deps.schema, principal: (req) => auth.principal(req) });
   if (deps.live) {
     const live = await startLive({
       app, sql: deps.sql, schema: deps.schema, auth, config, options: deps.live,
