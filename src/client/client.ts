@@ -69,6 +69,8 @@ export type LiveClientEvents = {
   error: (err: LiveClientError) => void;
   /** tables or columns changed on the server (`at`: server time, ms) */
   'schema-changed': (at: number) => void;
+  /** column preferences of schema.relation changed on the server (re-fetch /meta/prefs) */
+  'prefs-changed': (relation: { schema: string; relation: string }) => void;
 };
 
 /** close codes after which reconnecting cannot help: the user must act (log in again, fix the Origin) */
@@ -266,16 +268,22 @@ export class LiveClient extends Emitter<LiveClientEvents> {
     }
     const msg = result.data;
     switch (msg.type) {
-      case 'ready':
+      case 'ready': {
+        // a second `ready` on an open socket is a role change: the server re-subscribes by itself
+        const reconnected = this.state.status !== 'open';
         this.#attempt = 0;
         this.#setState({ status: 'open', role: msg.role, user: msg.user });
-        for (const q of this.#queries.values()) this.#send(q.subscribeMessage());
+        if (reconnected) for (const q of this.#queries.values()) this.#send(q.subscribeMessage());
         return;
+      }
       case 'pong':
         this.#unanswered = 0;
         return;
       case 'schema-changed':
         this.emit('schema-changed', msg.at);
+        return;
+      case 'prefs-changed':
+        this.emit('prefs-changed', { schema: msg.schema, relation: msg.relation });
         return;
       case 'error': {
         const q = msg.id === undefined ? undefined : this.#queries.get(msg.id);

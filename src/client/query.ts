@@ -173,6 +173,11 @@ export class LiveQuery extends Emitter<LiveQueryEvents> {
     this.#ordered = null;
     this.#version = msg.toVersion;
     this.#total = msg.total;
+    // a patch after an error means the server recovered (e.g. a timed-out evaluation was retried)
+    if (this.#status === 'error') {
+      this.#status = 'live';
+      this.#error = null;
+    }
     this.emit('change', { ops: msg.ops, snapshot: false });
   }
 

@@ -59,4 +59,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'column preferences (global / role / user layers) and saved views',
+    sql: `
+      -- how relations are shown (metadata only): owner is '' for the global
+      -- layer, the database role for the role layer, the user id for the user layer
+      create table pglive.column_prefs (
+        layer text not null check (layer in ('global', 'role', 'user')),
+        owner text not null default '',
+        schema_name text not null,
+        relation text not null,
+        settings jsonb not null,
+        updated_at timestamptz not null default now(),
+        updated_by uuid references pglive.users(id) on delete set null,
+        primary key (layer, owner, schema_name, relation),
+        check ((layer = 'global') = (owner = ''))
+      );
+
+      create table pglive.saved_views (
+        id uuid primary key default gen_random_uuid(),
+        owner uuid not null references pglive.users(id) on delete cascade,
+        name text not null check (length(name) between 1 and 200),
+        schema_name text not null,
+        relation text not null,
+        query text not null default '',
+        columns jsonb,
+        shared boolean not null default false,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      );
+      create index saved_views_relation_idx on pglive.saved_views (schema_name, relation);
+      create index saved_views_owner_idx on pglive.saved_views (owner);
+    `,
+  },
 ];

@@ -52,6 +52,8 @@ export function createPool(url: string, opts: PoolOptions = {}): Sql {
     types: TEXT_FRIENDLY_TYPES as never,
     max: opts.max ?? 10,
     idle_timeout: 60,
+    // reconnect quickly after a database restart (the driver's default grows to 20 s)
+    backoff: (attempt: number) => Math.min(0.1 * 2 ** attempt, 2),
     connect_timeout: opts.connectTimeout ?? 10,
     prepare: true,
     onnotice: () => {},

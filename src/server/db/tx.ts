@@ -50,3 +50,42 @@ export async function withRole<T>(
     return await result;
   })) as T;
 }
+
+/**
+ * One round trip for the common case: BEGIN, the role context, the given
+ * statements and COMMIT leave together on a reserved connection (pipelined;
+ * postgres.js's begin() would wait for BEGIN and COMMIT separately). The first
+ * error wins: the context's (bad role), else the first failing statement's;
+ * the COMMIT of an aborted transaction only rolls back.
+ */
+export async function runAsRole(
+  sql: Sql,
+  ctx: RoleContext,
+  statements: readonly { readonly text: string; readonly values: readonly unknown[] }[],
+  opts: { readOnly?: boolean } = {},
+): Promise<Record<string, unknown>[][]> {
+  const conn = await sql.reserve();
+  const pending: Promise<unknown>[] = [];
+  const send = <R>(p: Promise<R>): Promise<R> => {
+    p.catch(() => {});
+    pending.push(p);
+    return p;
+  };
+  try {
+    send(conn.unsafe(opts.readOnly ? 'begin read only' : 'begin').execute());
+    const setup = send(conn.unsafe(SET_CONTEXT, contextValues(ctx)).execute());
+    const results = statements.map((s) => send(conn.unsafe(s.text, s.values as never[]).execute()));
+    const commit = send(conn.unsafe('commit').execute());
+    await Promise.allSettled(pending);
+    await setup;
+    const out: Record<string, unknown>[][] = [];
+    for (const r of results) out.push((await r) as unknown as Record<string, unknown>[]);
+    await commit;
+    return out;
+  } catch (e) {
+    await conn.unsafe('rollback').catch(() => {});
+    throw e;
+  } finally {
+    conn.release();
+  }
+}

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SchemaStore } from '../catalog/store.js';
 import type { Config } from '../config/types.js';
 import type { Sql, TxSql } from '../db/pool.js';
-import { withRole, type RoleContext } from '../db/tx.js';
+import { runAsRole, withRole, type RoleContext } from '../db/tx.js';
 import { PgliveError } from '../errors.js';
 import { planRequest } from '../plan/index.js';
 import type { MutatePlan, ReadPlan } from '../plan/types.js';
@@ -60,9 +60,18 @@ async function plannedRows(tx: TxSql, plan: ReadPlan): Promise<number> {
 
 async function executeRead(tx: TxSql, plan: ReadPlan): Promise<Outcome> {
   const [row] = await run(tx, readStatement(plan));
+  return readOutcome(plan, row, tx);
+}
+
+/** Turns the main read row into an outcome; planned / estimated counts need `tx` for one more statement. */
+async function readOutcome(plan: ReadPlan, row: QueryRow | undefined, tx: TxSql | null): Promise<Outcome> {
   const pageTotal = Number(row?.page_total ?? 0);
   let total: number | null = row?.total === null || row?.total === undefined ? null : Number(row.total);
-  if (plan.count === 'planned') {
+  if (tx === null && (plan.count === 'planned' || plan.count === 'estimated')) {
+    throw new Error('planned/estimated counts need a transaction');
+  } else if (tx === null) {
+    // single-statement read: nothing more to run
+  } else if (plan.count === 'planned') {
     total = await plannedRows(tx, plan);
   } else if (plan.count === 'estimated') {
     const estimate = await plannedRows(tx, plan);
@@ -164,6 +173,11 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
       path: apiPath(req.url),
     };
     const readOnly = plan.kind === 'read' && plan.readOnly;
+    if (plan.kind === 'read' && (plan.count === null || plan.count === 'exact')) {
+      // the common read: one statement, one round trip (BEGIN … COMMIT pipelined)
+      const [rows] = await runAsRole(deps.sql, ctx, [readStatement(plan)], { readOnly });
+      return sendBody(reply, apiReq, await readOutcome(plan, rows?.[0] as QueryRow | undefined, null));
+    }
     const outcome = await withRole(
       deps.sql,
       ctx,

@@ -17,12 +17,20 @@
 import type { SchemaCache } from '../catalog/types.js';
 import type { Sql } from '../db/pool.js';
 import { PgliveError, isPgliveError } from '../errors.js';
+import { toPgliveError as toKnownError } from '../http/errors.js';
 import { isDriverPgError } from '../db/pool.js';
 import type { CallerPrincipal } from '../http/rest.js';
 import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
 import { diffStates } from '../../protocol/diff.js';
 import { rowStateOf, type RowState } from '../../protocol/rowstate.js';
 import { evaluateView, planView, type PlannedView, type ViewSpec } from './evaluate.js';
+
+/** A wire error re-thrown to the socket layer (which sends code/message/details/hint as they are). */
+export class PgliveErrorFromWire extends Error {
+  constructor(readonly body: { code: string; message: string; details: string | null; hint: string | null }) {
+    super(body.message);
+  }
+}
 
 export interface Subscriber {
   readonly id: string;
@@ -53,7 +61,9 @@ export class SharedView {
   dirty = false;
   running: Promise<void> | null = null;
   idleSince: number | null = null;
-  error: PgliveError | null = null;
+  error: { code: string; message: string; details: string | null; hint: string | null } | null = null;
+  /** current retry delay after a failed evaluation (0 = none) */
+  retryMs = 0;
   /** evaluations run (for tests and benchmarks) */
   evaluations = 0;
 
@@ -80,20 +90,37 @@ export interface EngineDeps {
   readonly log?: (msg: string) => void;
 }
 
-const LOG_MAX = 64;
+/** patches kept per view for resumes: enough for a short disconnect, small in memory */
+const LOG_MAX = 16;
 
+/**
+ * Versions grow with time and are unique in the process; their residue mod
+ * 1024 is this process's random salt, so two processes almost never issue the
+ * same version (a resume carrying another process's version gets a snapshot).
+ */
+const SALT_SPACE = 1024;
+const SALT = Math.floor(Math.random() * SALT_SPACE);
 let lastVersion = 0;
-/** Versions are unique in the process and grow with time, so a stale version from another view or process never matches. */
 function nextVersion(): number {
-  lastVersion = Math.max(lastVersion + 1, Date.now() * 1000);
+  const base = Math.max(lastVersion + 1, Date.now() * SALT_SPACE);
+  lastVersion = base + ((SALT - (base % SALT_SPACE) + SALT_SPACE) % SALT_SPACE);
   return lastVersion;
 }
 
-function toPgliveError(e: unknown): PgliveError {
-  if (isPgliveError(e)) return e;
-  if (isDriverPgError(e)) return new PgliveError('PGLIVE102', `${e.code}: ${e.message}`, { details: e.detail ?? null, hint: e.hint ?? null });
-  return new PgliveError('PGLIVE500', 'Live view evaluation failed');
+/** The wire error for a failed evaluation: SQLSTATE kept, timeouts and lost connections named. */
+function toPgliveError(e: unknown): { code: string; message: string; details: string | null; hint: string | null } {
+  if (isPgliveError(e)) return e.toBody();
+  const known = toKnownError(e);
+  if (known) return known.toBody();
+  if (isDriverPgError(e)) {
+    if (e.code === '57014') return new PgliveError('PGLIVE502', 'The live view took longer than the statement timeout').toBody();
+    return { code: e.code, message: e.message, details: e.detail ?? null, hint: e.hint ?? null };
+  }
+  return new PgliveError('PGLIVE500', 'Live view evaluation failed').toBody();
 }
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5000;
 
 function sameFields(a: RowState, b: RowState): boolean {
   return a.fields.length === b.fields.length && a.fields.every((f, i) => f === b.fields[i]);
@@ -144,7 +171,7 @@ export class LiveEngine {
       if (view.error && view.state === null) {
         const err = view.error;
         this.detach(sub);
-        throw err;
+        throw new PgliveErrorFromWire(err);
       }
     } else if (view.running) {
       await view.running;
@@ -247,7 +274,7 @@ export class LiveEngine {
       } catch (e) {
         const err = toPgliveError(e);
         for (const sub of view.subs) {
-          sub.send({ type: 'error', id: sub.id, code: err.code, message: err.message, details: err.details, hint: err.hint });
+          sub.send({ type: 'error', id: sub.id, ...err });
           sub.view = null;
         }
         this.views.delete(view.key);
@@ -303,11 +330,17 @@ export class LiveEngine {
       const err = toPgliveError(e);
       view.error = err;
       if (view.state !== null) {
-        for (const sub of view.subs) sub.send({ type: 'error', id: sub.id, code: err.code, message: err.message, details: err.details, hint: err.hint });
+        for (const sub of view.subs) sub.send({ type: 'error', id: sub.id, ...err });
+        // the change that prompted this evaluation is not lost: retry with backoff
+        view.retryMs = Math.min(RETRY_MAX_MS, view.retryMs === 0 ? RETRY_MIN_MS : view.retryMs * 2);
+        const retry = setTimeout(() => this.markDirty(view), view.retryMs);
+        retry.unref();
       }
       return;
     }
+    const recovering = view.error !== null && view.state !== null;
     view.error = null;
+    view.retryMs = 0;
     const next = rowStateOf(ev.keys, ev.rows);
     const rows = new Map<string, Row>();
     ev.keys.forEach((k, i) => rows.set(k, ev.rows[i]!));
@@ -320,6 +353,18 @@ export class LiveEngine {
       return;
     }
     const ops = sameFields(prev, next) ? diffStates(prev, next, (k) => rows.get(k)!) : null;
+    if (recovering) {
+      // subscribers were told about the failure: give them a fresh, known-good state
+      if (ops === null || ops.length > 0 || ev.total !== view.total) {
+        view.state = next;
+        view.rows = rows;
+        view.total = ev.total;
+        view.version = nextVersion();
+        view.log.length = 0;
+      }
+      for (const sub of view.subs) if (sub.held !== null) this.sendSnapshot(sub, view);
+      return;
+    }
     if (ops !== null && ops.length === 0 && ev.total === view.total) return; // nothing this view shows changed
     const from = view.version;
     view.state = next;

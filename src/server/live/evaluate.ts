@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Relation, SchemaCache } from '../catalog/types.js';
 import { schemaIndex } from '../catalog/index.js';
 import type { Sql, TxSql } from '../db/pool.js';
-import { withRole, type RoleContext } from '../db/tx.js';
+import { runAsRole, withRole, type RoleContext } from '../db/tx.js';
 import { PgliveError } from '../errors.js';
 import { planRequest } from '../plan/index.js';
 import type { EmbedNode, ReadNode, ReadPlan } from '../plan/types.js';
@@ -139,6 +139,22 @@ export async function evaluateView(
     path: '/live',
   };
   const stmt = liveStatement(view.plan, view.keyColumns, spec.count === 'exact');
+  if (spec.count !== 'estimated') {
+    // one round trip; an empty window with an exact count needs one more statement
+    const [rows] = (await runAsRole(sql, ctx, [stmt], { readOnly: true })) as unknown as { k: string | null; j: string; total: string | null }[][];
+    const list = rows ?? [];
+    const texts = list.map((r) => r.j);
+    const keys = view.keyColumns.length > 0 ? list.map((r) => r.k!) : contentKeys(texts);
+    let t: number | null = null;
+    if (spec.count === 'exact') {
+      if (list.length > 0) t = Number(list[0]!.total);
+      else {
+        const [c] = (await runAsRole(sql, ctx, [exactCountStatement(view.plan)], { readOnly: true })) as unknown as { count: string }[][];
+        t = Number(c?.[0]?.count ?? 0);
+      }
+    }
+    return { keys, rows: texts.map((j) => JSON.parse(j) as Row), total: t };
+  }
   return withRole(
     sql,
     ctx,

@@ -9,6 +9,7 @@ import type { Config } from '../config/types.js';
 import type { Sql } from '../db/pool.js';
 import { CLOSE } from '../../protocol/live.js';
 import { decodeChange } from './capture/decode.js';
+import { parsePrefsNotice } from '../prefs/notify.js';
 import { installCapture, type CaptureReport } from './capture/install.js';
 import { catalogFingerprint } from './capture/fingerprint.js';
 import { LiveEngine } from './engine.js';
@@ -84,6 +85,8 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
     },
     control(payload) {
       if (payload === 'reload schema') void reload();
+      const prefs = parsePrefsNotice(payload);
+      if (prefs) sockets.broadcast({ type: 'prefs-changed', ...prefs });
     },
     reconnected() {
       log('pglive: LISTEN connection re-established; resyncing schema and live views');

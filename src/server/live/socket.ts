@@ -15,7 +15,7 @@ import type { AuthService } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
 import { PgliveError, isPgliveError } from '../errors.js';
 import { CLOSE, ClientMessage, PROTOCOL_VERSION, type ServerMessage } from '../../protocol/live.js';
-import type { LiveEngine, Subscriber } from './engine.js';
+import { PgliveErrorFromWire, type LiveEngine, type Subscriber } from './engine.js';
 import type { ViewSpec } from './evaluate.js';
 
 export interface LiveLimits {
@@ -111,12 +111,13 @@ class Connection {
     if (!old || (old.role === p.role && JSON.stringify(old.claims) === JSON.stringify(p.claims))) return;
     this.principal = p;
     this.send({ type: 'ready', protocol: PROTOCOL_VERSION, role: p.role, user: p.email });
-    for (const [id, sub] of [...this.subs]) {
-      const spec = (sub as Subscriber & { spec: ViewSpec }).spec;
+    // detach every view first, so no patch evaluated under the old role goes out after `ready`
+    const specs = [...this.subs].map(([id, sub]) => {
       this.deps.engine.unsubscribe(sub);
-      this.subs.delete(id);
-      await this.subscribe(id, spec, null);
-    }
+      return [id, (sub as Subscriber & { spec: ViewSpec }).spec] as const;
+    });
+    this.subs.clear();
+    for (const [id, spec] of specs) await this.subscribe(id, spec, null);
   }
 
   async subscribe(id: string, spec: ViewSpec, resumeFrom: number | null): Promise<void> {
@@ -136,8 +137,8 @@ class Connection {
       await this.deps.engine.subscribe(sub, spec, resumeFrom);
     } catch (e) {
       this.subs.delete(id);
-      const err = isPgliveError(e) ? e : new PgliveError('PGLIVE500', 'Subscription failed');
-      this.send({ type: 'error', id, code: err.code, message: err.message, details: err.details, hint: err.hint });
+      const body = e instanceof PgliveErrorFromWire ? e.body : (isPgliveError(e) ? e : new PgliveError('PGLIVE500', 'Subscription failed')).toBody();
+      this.send({ type: 'error', id, ...body });
     }
   }
 
