@@ -5,10 +5,11 @@
  *
  * Version history:
  *   1 — subscribe / unsubscribe / resume / ping / auth; snapshot / patch / schema-changed / error / pong / ready
+ *   2 — prefs-changed (column preferences of a relation changed: re-fetch /meta/prefs)
  */
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** a row identity: the JSON text of the array of primary key values, e.g. '[42]' or '[1,"a"]' */
 export const RowKey = z.string().max(4096);
@@ -113,7 +114,10 @@ export const Ready = z.strictObject({
   user: z.string().nullable(),
 });
 
-export const ServerMessage = z.discriminatedUnion('type', [Snapshot, Patch, SchemaChanged, LiveError, Pong, Ready]);
+/** column preferences of schema.relation changed (any layer): clients showing it re-fetch /meta/prefs */
+export const PrefsChanged = z.strictObject({ type: z.literal('prefs-changed'), schema: z.string(), relation: z.string() });
+
+export const ServerMessage = z.discriminatedUnion('type', [Snapshot, Patch, SchemaChanged, LiveError, Pong, Ready, PrefsChanged]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type SnapshotMessage = z.infer<typeof Snapshot>;
 export type PatchMessage = z.infer<typeof Patch>;
