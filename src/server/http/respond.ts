@@ -32,8 +32,9 @@ export function toCsv(jsonArray: string | null, columns: readonly string[]): str
 
 /** '[{...}]' → '{...}': json_agg output of exactly one row */
 function firstElement(jsonArray: string): string {
-  const parsed = JSON.parse(jsonArray) as unknown[];
-  return JSON.stringify(parsed[0] ?? null);
+  // PostgreSQL built '[' + rows joined by ',' + ']'; with exactly one row the row is the inside
+  const inner = jsonArray.slice(1, -1);
+  return inner === '' ? 'null' : inner;
 }
 
 function contentRange(offset: number, pageTotal: number, total: number | null): string {

@@ -178,6 +178,12 @@ export function registerRest(app: FastifyInstance, deps: RestDeps): void {
       const [rows] = await runAsRole(deps.sql, ctx, [readStatement(plan)], { readOnly });
       return sendBody(reply, apiReq, await readOutcome(plan, rows?.[0] as QueryRow | undefined, null));
     }
+    if (plan.kind !== 'read' && plan.returning === 'minimal' && plan.maxAffected === null && !plan.singular) {
+      // writes that need no check after the fact: pipelined, one round trip
+      const results = await runAsRole(deps.sql, ctx, minimalStatements(plan));
+      const affected = results.reduce((n, r) => n + ((r as unknown as { count?: number }).count ?? 0), 0);
+      return sendBody(reply, apiReq, { kind: 'mutation', plan, affected, body: null, keys: null, inserted: null });
+    }
     const outcome = await withRole(
       deps.sql,
       ctx,

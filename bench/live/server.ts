@@ -1,0 +1,183 @@
+/**
+ * The pglive side of the live benchmark, run as a child process (its own event
+ * loop, as in production; the 1,000 clients and the writer live in the parent).
+ * Builds the real app with the live engine (capture triggers, LISTEN, /live),
+ * listens on a free loopback port and answers the parent over IPC:
+ *
+ *   { type: 'stats', id, reset?, state? } → engine counters, evaluation times, event-loop
+ *       delay since the last reset (reset: start a new window), state sizes (state: true)
+ *   { type: 'memory', id }  → process.memoryUsage() after two full GCs (--expose-gc)
+ *
+ * The counters come from wrapping three engine methods on the instance (a
+ * benchmark probe; src/ is untouched): relationChanged (one per change
+ * notification), flush (one per wake-up) and refresh (one per evaluation,
+ * timed). SIGTERM closes the app.
+ *
+ * Env: BENCH_DB_URL, BENCH_JWT_SECRET, BENCH_POOL_SIZE (10), BENCH_COALESCE_MS (engine default).
+ */
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { buildApp } from '../../src/server/app.js';
+import { loadSchemaCache } from '../../src/server/catalog/load.js';
+import { SchemaStore } from '../../src/server/catalog/store.js';
+import { migrate } from '../../src/server/db/migrate.js';
+import { createPool } from '../../src/server/db/pool.js';
+import type { LiveEngine, SharedView } from '../../src/server/live/engine.js';
+import { benchConfig, POOL_SIZE } from '../rest/config.js';
+
+export interface EngineStats {
+  readonly views: number;
+  readonly subscribers: number;
+  readonly pending: number;
+  /** change notifications received (relationChanged calls) */
+  readonly notifications: number;
+  /** flushes: one wake-up of the engine after a burst of changes */
+  readonly wakeups: number;
+  /** view evaluations (one SELECT each, in a read-only transaction as the view's role) */
+  readonly evaluations: number;
+  /** evaluations whose result differed from the previous one (they produced a patch) */
+  readonly changedEvaluations: number;
+  /** sum / max of evaluation times (ms), since the start */
+  readonly evalMsTotal: number;
+  readonly evalMsMax: number;
+  /** evaluations running right now */
+  readonly running: number;
+  /** approximate bytes of engine state, all views: rows as JSON text (+ keys), field hashes, patch log as JSON text */
+  readonly stateBytes: { readonly rows: number; readonly hashes: number; readonly log: number; readonly logEntries: number } | null;
+  /** event-loop delay since the last reset (ms) */
+  readonly loopP50Ms: number;
+  readonly loopP99Ms: number;
+  readonly loopMaxMs: number;
+}
+
+export type ChildRequest = { readonly type: 'stats' | 'memory'; readonly id: number; readonly reset?: boolean; readonly state?: boolean };
+export type ChildMessage =
+  | { readonly type: 'listening'; readonly port: number }
+  | { readonly type: 'reply'; readonly id: number; readonly data: unknown };
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (bench/live/server.ts is started by bench/live/run.ts)`);
+  return v;
+}
+
+interface Probe {
+  notifications: number;
+  changed: number;
+  wakeups: number;
+  evalMsTotal: number;
+  evalMsMax: number;
+  running: number;
+}
+
+/** wraps instance methods (the engine calls them through `this`, so the wrappers see every call) */
+function probe(engine: LiveEngine): Probe {
+  const p: Probe = { notifications: 0, changed: 0, wakeups: 0, evalMsTotal: 0, evalMsMax: 0, running: 0 };
+  const e = engine as unknown as {
+    relationChanged(oid: number): void;
+    flush(): void;
+    refresh(view: SharedView): Promise<void>;
+  };
+  const relationChanged = e.relationChanged.bind(engine);
+  const flush = e.flush.bind(engine);
+  const refresh = e.refresh.bind(engine);
+  e.relationChanged = (oid) => {
+    p.notifications++;
+    relationChanged(oid);
+  };
+  e.flush = () => {
+    p.wakeups++;
+    flush();
+  };
+  e.refresh = async (view) => {
+    const t0 = performance.now();
+    const version = view.version;
+    p.running++;
+    try {
+      await refresh(view);
+      if (view.version !== version) p.changed++;
+    } finally {
+      p.running--;
+      const ms = performance.now() - t0;
+      p.evalMsTotal += ms;
+      if (ms > p.evalMsMax) p.evalMsMax = ms;
+    }
+  };
+  return p;
+}
+
+function stateBytes(engine: LiveEngine): NonNullable<EngineStats['stateBytes']> {
+  let rows = 0;
+  let hashes = 0;
+  let log = 0;
+  let logEntries = 0;
+  for (const v of engine.views.values()) {
+    for (const [k, row] of v.rows) rows += k.length + JSON.stringify(row).length;
+    if (v.state) for (const h of v.state.hashes.values()) hashes += h.byteLength;
+    for (const e of v.log) log += JSON.stringify(e.ops).length;
+    logEntries += v.log.length;
+  }
+  return { rows, hashes, log, logEntries };
+}
+
+async function main(): Promise<void> {
+  const config = { ...benchConfig(required('BENCH_DB_URL'), required('BENCH_JWT_SECRET'), Number(process.env.BENCH_POOL_SIZE ?? POOL_SIZE)), liveTriggers: true };
+  const coalesce = process.env.BENCH_COALESCE_MS;
+  const sql = createPool(config.databaseUrl!, { max: config.poolSize, applicationName: 'pglive-bench-live' });
+  await migrate(sql);
+  const store = new SchemaStore(() => loadSchemaCache(sql, { schemas: config.schemas }));
+  await store.reload();
+  const app = await buildApp({ config, sql, schema: store, live: coalesce ? { coalesceMs: Number(coalesce) } : {} });
+  const live = app.pglive.live;
+  if (!live) throw new Error('the live engine did not start');
+  if (live.engine.mode !== 'live') throw new Error(`the live engine runs in ${live.engine.mode} mode: change capture is not installed`);
+  const p = probe(live.engine);
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  await app.listen({ port: 0, host: config.host });
+
+  const send = (m: ChildMessage) => process.send?.(m);
+  process.on('message', (raw) => {
+    const m = raw as ChildRequest;
+    if (m.type === 'stats') {
+      const s = live.engine.stats();
+      const data: EngineStats = {
+        ...s,
+        notifications: p.notifications,
+        wakeups: p.wakeups,
+        evaluations: live.engine.evaluations,
+        changedEvaluations: p.changed,
+        evalMsTotal: p.evalMsTotal,
+        evalMsMax: p.evalMsMax,
+        running: p.running,
+        // serialises every view: only when asked, or the probe would steal the engine's CPU
+        stateBytes: m.state ? stateBytes(live.engine) : null,
+        loopP50Ms: loop.percentile(50) / 1e6,
+        loopP99Ms: loop.percentile(99) / 1e6,
+        loopMaxMs: loop.max / 1e6,
+      };
+      if (m.reset) loop.reset();
+      send({ type: 'reply', id: m.id, data });
+    } else if (m.type === 'memory') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      gc?.();
+      send({ type: 'reply', id: m.id, data: { ...process.memoryUsage(), gc: gc !== undefined } });
+    }
+  });
+  send({ type: 'listening', port: (app.server.address() as AddressInfo).port });
+
+  const stop = async () => {
+    await app.close().catch(() => {});
+    await sql.end({ timeout: 5 }).catch(() => {});
+    process.exit(0); // a normal exit, so --cpu-prof writes its profile
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  process.once('disconnect', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench live server failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
