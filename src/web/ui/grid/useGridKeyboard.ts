@@ -1,0 +1,83 @@
+/** Keyboard navigation: arrows / Page / Home / End move the active cell, Enter opens the row (Shift+Enter: the whole cell value), Space selects, Esc clears. */
+import { useCallback, useState, type KeyboardEvent } from 'react';
+
+export interface ActiveCell {
+  row: number;
+  col: number;
+}
+
+export interface GridKeyboardOptions {
+  count: number;
+  columns: number;
+  pageRows: number;
+  scrollTo(row: number): void;
+  onOpen(row: number): void;
+  /** show the whole value of a cell */
+  onShowCell(row: number, col: number): void;
+  onToggle(row: number): void;
+  /** true when Esc was used up (e.g. cleared a selection) */
+  onEscape(): boolean;
+}
+
+export function useGridKeyboard(o: GridKeyboardOptions) {
+  const [active, setActive] = useState<ActiveCell | null>(null);
+
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      // typing in a cell's widget (a checkbox, a link) is not grid navigation
+      if (e.target !== e.currentTarget && (e.target as HTMLElement).tagName === 'INPUT') return;
+      const cur = active ?? { row: 0, col: 0 };
+      const clampRow = (r: number) => Math.max(0, Math.min(o.count - 1, r));
+      const clampCol = (c: number) => Math.max(0, Math.min(o.columns - 1, c));
+      let next: ActiveCell | null = null;
+      switch (e.key) {
+        case 'ArrowDown':
+          next = active ? { ...cur, row: clampRow(cur.row + 1) } : cur;
+          break;
+        case 'ArrowUp':
+          next = { ...cur, row: clampRow(cur.row - 1) };
+          break;
+        case 'ArrowRight':
+          next = { ...cur, col: clampCol(cur.col + 1) };
+          break;
+        case 'ArrowLeft':
+          next = { ...cur, col: clampCol(cur.col - 1) };
+          break;
+        case 'PageDown':
+          next = { ...cur, row: clampRow(cur.row + o.pageRows) };
+          break;
+        case 'PageUp':
+          next = { ...cur, row: clampRow(cur.row - o.pageRows) };
+          break;
+        case 'Home':
+          next = e.ctrlKey || e.metaKey ? { ...cur, row: 0 } : { ...cur, col: 0 };
+          break;
+        case 'End':
+          next = e.ctrlKey || e.metaKey ? { ...cur, row: clampRow(o.count - 1) } : { ...cur, col: clampCol(o.columns - 1) };
+          break;
+        case 'Enter':
+          if (active && e.shiftKey) o.onShowCell(active.row, active.col);
+          else if (active) o.onOpen(active.row);
+          e.preventDefault();
+          return;
+        case ' ':
+          if (active) o.onToggle(active.row);
+          e.preventDefault();
+          return;
+        case 'Escape':
+          if (!o.onEscape()) setActive(null);
+          e.preventDefault();
+          return;
+        default:
+          return;
+      }
+      e.preventDefault();
+      if (o.count === 0) return;
+      setActive(next);
+      o.scrollTo(next.row);
+    },
+    [active, o],
+  );
+
+  return { active, setActive, onKeyDown };
+}
