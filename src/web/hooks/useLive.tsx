@@ -6,23 +6,9 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { CLOSE } from '../../protocol/live.js';
 import { LiveClient, type ConnectionState } from '../../client/index.js';
+import { connectionOf, type Connection } from '../core/connection.js';
 
-export type Connection = 'live' | 'connecting' | 'reconnecting' | 'offline';
-
-/** What the user is told: "live" only while the socket is authenticated and subscriptions flow. */
-export function connectionOf(state: ConnectionState, online: boolean): Connection {
-  if (!online) return 'offline';
-  switch (state.status) {
-    case 'open':
-      return 'live';
-    case 'connecting':
-      return state.attempt === 0 ? 'connecting' : 'reconnecting';
-    case 'reconnecting':
-      return 'reconnecting';
-    case 'closed':
-      return 'offline';
-  }
-}
+export type { Connection };
 
 interface LiveContextValue {
   client: LiveClient;
