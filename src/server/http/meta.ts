@@ -7,54 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Column, ForeignKey, Relation, SchemaCache } from '../catalog/types.js';
 import type { SchemaStore } from '../catalog/store.js';
 import type { CallerPrincipal } from './rest.js';
+import type { MetaColumn, MetaSchema } from '../../protocol/meta.js';
 
-export interface MetaColumn {
-  name: string;
-  type: string;
-  baseTypeName: string;
-  category: string;
-  arrayDims: number;
-  enumLabels: readonly string[] | null;
-  domain: string | null;
-  nullable: boolean;
-  default: string | null;
-  identity: 'always' | 'by default' | null;
-  generated: boolean;
-  maxLength: number | null;
-  precision: number | null;
-  scale: number | null;
-  comment: string | null;
-  checks: readonly string[];
-  isTsvector: boolean;
-}
-
-export interface MetaRelation {
-  schema: string;
-  name: string;
-  kind: Relation['kind'];
-  comment: string | null;
-  estimatedRows: number;
-  primaryKey: readonly string[];
-  columns: MetaColumn[];
-  /** this role's privileges (column names) */
-  privileges: { select: readonly string[]; insert: readonly string[]; update: readonly string[]; delete: boolean };
-  insertable: boolean;
-  updatable: boolean;
-  deletable: boolean;
-  /** FKs from this relation (to-one) */
-  foreignKeys: { name: string; columns: readonly string[]; refSchema: string; refTable: string; refColumns: readonly string[] }[];
-  /** FKs pointing at this relation (reverse relations) */
-  referencedBy: { name: string; schema: string; table: string; columns: readonly string[]; refColumns: readonly string[] }[];
-  /** a human label for rows: the first unique text column, else the first text column, else null */
-  labelColumn: string | null;
-}
-
-export interface MetaSchema {
-  schemas: readonly string[];
-  role: string;
-  loadedAt: number;
-  relations: MetaRelation[];
-}
+export type { MetaColumn, MetaRelation, MetaSchema } from '../../protocol/meta.js';
 
 function metaColumn(c: Column): MetaColumn {
   return {
