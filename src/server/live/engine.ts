@@ -64,6 +64,8 @@ export class SharedView {
   error: { code: string; message: string; details: string | null; hint: string | null } | null = null;
   /** current retry delay after a failed evaluation (0 = none) */
   retryMs = 0;
+  /** holds a row the pending change touched: evaluate before the others */
+  urgent = false;
   /** evaluations run (for tests and benchmarks) */
   evaluations = 0;
 
@@ -122,6 +124,23 @@ function toPgliveError(e: unknown): { code: string; message: string; details: st
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
 
+/** the keys a state holds, normalised like change payload keys (JSON of the key array) */
+const heldKeyCache = new WeakMap<RowState, Set<string>>();
+function heldKeys(state: RowState): Set<string> {
+  let set = heldKeyCache.get(state);
+  if (!set) {
+    set = new Set(state.keys.map((k) => {
+      try {
+        return JSON.stringify(JSON.parse(k));
+      } catch {
+        return k;
+      }
+    }));
+    heldKeyCache.set(state, set);
+  }
+  return set;
+}
+
 function sameFields(a: RowState, b: RowState): boolean {
   return a.fields.length === b.fields.length && a.fields.every((f, i) => f === b.fields[i]);
 }
@@ -135,6 +154,8 @@ export class LiveEngine {
   private gcTimer: NodeJS.Timeout;
   private running = 0;
   private queue: SharedView[] = [];
+  /** views marked dirty since the last flush: a flush touches only these */
+  private readonly dirtyViews = new Set<SharedView>();
   private closed = false;
   mode: 'live' | 'polling' = 'live';
   /** statements issued for evaluations (for benchmarks) */
@@ -250,10 +271,18 @@ export class LiveEngine {
   }
 
   /** A relation changed (by oid): mark the views reading it. */
-  relationChanged(relOid: number): void {
+  relationChanged(relOid: number, keys: readonly unknown[][] | null = null): void {
     const set = this.byRel.get(relOid);
     if (!set) return;
-    for (const v of set) this.markDirty(v);
+    const changed = keys === null ? null : keys.map((k) => JSON.stringify(k));
+    for (const v of set) {
+      // views showing a changed row are evaluated first (their patch is what users wait for)
+      if (changed !== null && v.state !== null && v.planned.keyColumns.length > 0 && v.planned.plan.node.source.relation?.oid === relOid) {
+        const held = heldKeys(v.state);
+        if (changed.some((k) => held.has(k))) v.urgent = true;
+      }
+      this.markDirty(v);
+    }
   }
 
   /** After a lost listener connection or in polling mode: everything may have changed. */
@@ -284,6 +313,7 @@ export class LiveEngine {
 
   private markDirty(view: SharedView): void {
     view.dirty = true;
+    this.dirtyViews.add(view);
     if (view.subs.size === 0 && view.idleSince !== null) return; // idle: re-evaluated when someone resumes
     if (!this.flushTimer && !this.closed) {
       this.flushTimer = setTimeout(() => this.flush(), this.deps.coalesceMs ?? 5);
@@ -292,9 +322,11 @@ export class LiveEngine {
 
   private flush(): void {
     this.flushTimer = null;
-    for (const view of this.views.values()) {
-      if (view.dirty && !view.running && !this.queue.includes(view) && view.subs.size > 0) this.queue.push(view);
-    }
+    const ready = [...this.dirtyViews].filter((v) => v.dirty && !v.running && v.subs.size > 0 && !this.queue.includes(v));
+    this.dirtyViews.clear();
+    ready.sort((a, b) => Number(b.urgent) - Number(a.urgent));
+    for (const v of ready) v.urgent = false;
+    this.queue.push(...ready);
     this.pump();
   }
 

@@ -81,7 +81,7 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
   const listener = await startListener(sql, {
     change(payload) {
       const ev = decodeChange(payload);
-      if (ev) engine.relationChanged(ev.relOid);
+      if (ev) engine.relationChanged(ev.relOid, ev.keys);
     },
     control(payload) {
       if (payload === 'reload schema') void reload();
