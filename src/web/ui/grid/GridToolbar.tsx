@@ -10,6 +10,7 @@ import { FilterBuilder } from './FilterBuilder.js';
 import { relationPath } from '../../core/meta.js';
 import { canCreate } from '../../core/grid-actions.js';
 import { ColumnSettingsPanel } from '../columns/index.js';
+import { SavedViewsMenu } from './SavedViewsMenu.js';
 
 export interface GridToolbarProps {
   rel: MetaRelation;
@@ -89,6 +90,7 @@ export const GridToolbar = memo(function GridToolbar(p: GridToolbarProps) {
             )}
           </Popover.Dropdown>
         </Popover>
+        <SavedViewsMenu schema={p.rel.schema} name={p.rel.name} />
         <ColumnSettingsPanel schema={p.rel.schema} name={p.rel.name} columns={p.columns} {...(p.sample ? { sample: p.sample } : {})} />
         <Tooltip label="Download the filtered rows as CSV">
           <ActionIcon variant="default" size="md" onClick={p.onExport} loading={p.exporting} aria-label="Export CSV" data-testid="export-csv">
