@@ -48,16 +48,24 @@ export interface LogEntry {
   readonly to: number;
   readonly ops: readonly PatchOp[];
   readonly total: number | null;
+  /** size of ops as JSON, for the log's byte cap */
+  readonly bytes: number;
 }
 
 export class SharedView {
   planned: PlannedView;
   state: RowState | null = null;
-  rows = new Map<string, Row>();
+  /** current rows as JSON text (parsed only for snapshots and changed rows: a third of the memory) */
+  rows = new Map<string, string>();
+
+  row(key: string): Row {
+    return JSON.parse(this.rows.get(key)!) as Row;
+  }
   total: number | null = null;
   version = 0;
   readonly subs = new Set<Subscriber>();
   readonly log: LogEntry[] = [];
+  logBytes = 0;
   dirty = false;
   running: Promise<void> | null = null;
   idleSince: number | null = null;
@@ -94,6 +102,8 @@ export interface EngineDeps {
 
 /** patches kept per view for resumes: enough for a short disconnect, small in memory */
 const LOG_MAX = 16;
+/** …and at most this many bytes of patches (JSON) per view */
+const LOG_MAX_BYTES = 4096;
 
 /**
  * Versions grow with time and are unique in the process; their residue mod
@@ -228,7 +238,7 @@ export class LiveEngine {
       id: sub.id,
       version: view.version,
       keys: [...state.keys],
-      rows: state.keys.map((k) => view.rows.get(k)!),
+      rows: state.keys.map((k) => view.row(k)),
       total: view.total,
       mode: this.mode,
     });
@@ -374,8 +384,8 @@ export class LiveEngine {
     view.error = null;
     view.retryMs = 0;
     const next = rowStateOf(ev.keys, ev.rows);
-    const rows = new Map<string, Row>();
-    ev.keys.forEach((k, i) => rows.set(k, ev.rows[i]!));
+    const rows = new Map<string, string>();
+    ev.keys.forEach((k, i) => rows.set(k, ev.texts[i]!));
     const prev = view.state;
     if (prev === null) {
       view.state = next;
@@ -384,7 +394,7 @@ export class LiveEngine {
       view.version = nextVersion();
       return;
     }
-    const ops = sameFields(prev, next) ? diffStates(prev, next, (k) => rows.get(k)!) : null;
+    const ops = sameFields(prev, next) ? diffStates(prev, next, (k) => JSON.parse(rows.get(k)!) as Row) : null;
     if (recovering) {
       // subscribers were told about the failure: give them a fresh, known-good state
       if (ops === null || ops.length > 0 || ev.total !== view.total) {
@@ -393,6 +403,7 @@ export class LiveEngine {
         view.total = ev.total;
         view.version = nextVersion();
         view.log.length = 0;
+        view.logBytes = 0;
       }
       for (const sub of view.subs) if (sub.held !== null) this.sendSnapshot(sub, view);
       return;
@@ -404,10 +415,15 @@ export class LiveEngine {
     view.total = ev.total;
     view.version = nextVersion();
     if (ops !== null) {
-      view.log.push({ from, to: view.version, ops, total: ev.total });
-      if (view.log.length > LOG_MAX) view.log.shift();
+      const bytes = JSON.stringify(ops).length;
+      view.log.push({ from, to: view.version, ops, total: ev.total, bytes });
+      view.logBytes += bytes;
+      while (view.log.length > LOG_MAX || (view.logBytes > LOG_MAX_BYTES && view.log.length > 0)) {
+        view.logBytes -= view.log.shift()!.bytes;
+      }
     } else {
       view.log.length = 0; // the column set changed: patches cannot express it
+      view.logBytes = 0;
     }
     for (const sub of view.subs) this.deliver(sub, view, from, ops);
   }
@@ -426,7 +442,7 @@ export class LiveEngine {
       this.sendSnapshot(sub, view);
       return;
     }
-    const patchOps = from !== undefined && ops && sub.heldVersion === from ? ops : diffStates(sub.held, view.state, (k) => view.rows.get(k)!);
+    const patchOps = from !== undefined && ops && sub.heldVersion === from ? ops : diffStates(sub.held, view.state, (k) => view.row(k));
     sub.send({ type: 'patch', id: sub.id, fromVersion: sub.heldVersion, toVersion: view.version, ops: [...patchOps], total: view.total });
     sub.held = view.state;
     sub.heldVersion = view.version;

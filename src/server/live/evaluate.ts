@@ -33,6 +33,8 @@ export interface PlannedView {
 export interface Evaluation {
   readonly keys: string[];
   readonly rows: Row[];
+  /** the rows as PostgreSQL rendered them (JSON text), same order */
+  readonly texts: string[];
   readonly total: number | null;
 }
 
@@ -153,7 +155,7 @@ export async function evaluateView(
         t = Number(c?.[0]?.count ?? 0);
       }
     }
-    return { keys, rows: texts.map((j) => JSON.parse(j) as Row), total: t };
+    return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total: t };
   }
   return withRole(
     sql,
@@ -163,7 +165,7 @@ export async function evaluateView(
       const texts = rows.map((r) => r.j);
       const keys = view.keyColumns.length > 0 ? rows.map((r) => r.k!) : contentKeys(texts);
       const t = await total(tx, view, spec, rows.length > 0 ? rows[0]!.total : undefined);
-      return { keys, rows: texts.map((j) => JSON.parse(j) as Row), total: t };
+      return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total: t };
     },
     { readOnly: true },
   );
