@@ -139,6 +139,10 @@ export function pgErrorStatus(sqlstate: string, authenticated: boolean): number 
       return 404;
     case '57014': // query_canceled (statement timeout)
       return 504;
+    case '57P01': // admin_shutdown
+    case '57P02': // crash_shutdown
+    case '57P03': // cannot_connect_now (starting up)
+      return 503;
     case 'P0001': // raise_exception
       return 400;
     case '53400': // configuration_limit_exceeded

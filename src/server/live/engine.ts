@@ -126,6 +126,10 @@ function toPgliveError(e: unknown): { code: string; message: string; details: st
   if (known) return known.toBody();
   if (isDriverPgError(e)) {
     if (e.code === '57014') return new PgliveError('PGLIVE502', 'The live view took longer than the statement timeout').toBody();
+    // admin shutdown, crash, "starting up", lost connection: the database is unavailable for now
+    if (e.code.startsWith('08') || e.code === '57P01' || e.code === '57P02' || e.code === '57P03') {
+      return new PgliveError('PGLIVE501', 'The database is unavailable; retry shortly', { details: `${e.code}: ${e.message}` }).toBody();
+    }
     return { code: e.code, message: e.message, details: e.detail ?? null, hint: e.hint ?? null };
   }
   return new PgliveError('PGLIVE500', 'Live view evaluation failed').toBody();
