@@ -6,7 +6,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_JWT_SECRET, jwtFor } from '../support/app.js';
-import { ALICE, BOB, expectError, expectJson, restApp, type Method, type Rest } from './harness.js';
+import { ALICE, BOB, expectError, expectJson, restApp, type Rest } from './harness.js';
 
 let api: Rest;
 let anon: Rest;

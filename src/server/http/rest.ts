@@ -12,7 +12,8 @@ import { planRequest } from '../plan/index.js';
 import type { MutatePlan, ReadPlan } from '../plan/types.js';
 import { parseRequest } from '../request/parse.js';
 import type { ApiRequest } from '../request/types.js';
-import { exactCountStatement, plannedCountStatement, readStatement } from '../sql/read.js';
+import { readStatement } from '../sql/read.js';
+import { countRows } from '../db/count.js';
 import { minimalStatements, returningStatement } from '../sql/mutate.js';
 import type { SqlStatement } from '../sql/params.js';
 import { markAuthenticated } from './errors.js';
@@ -35,9 +36,6 @@ export interface RestDeps {
   readonly principal: (req: FastifyRequest) => Promise<CallerPrincipal>;
 }
 
-/** Planned counts above this switch count=estimated from exact to the planner's estimate. */
-const ESTIMATE_THRESHOLD = 100_000;
-
 interface QueryRow {
   total: string | null;
   page_total: string | number;
@@ -50,14 +48,6 @@ async function run(tx: TxSql, s: SqlStatement): Promise<QueryRow[]> {
   return (await tx.unsafe(s.text, s.values as never[])) as unknown as QueryRow[];
 }
 
-async function plannedRows(tx: TxSql, plan: ReadPlan): Promise<number> {
-  const s = plannedCountStatement(plan);
-  const rows = (await tx.unsafe(s.text, s.values as never[])) as unknown as Record<string, unknown>[];
-  const raw = rows[0]?.['QUERY PLAN'];
-  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];
-  return Math.round(parsed?.[0]?.Plan?.['Plan Rows'] ?? 0);
-}
-
 async function executeRead(tx: TxSql, plan: ReadPlan): Promise<Outcome> {
   const [row] = await run(tx, readStatement(plan));
   return readOutcome(plan, row, tx);
@@ -67,20 +57,9 @@ async function executeRead(tx: TxSql, plan: ReadPlan): Promise<Outcome> {
 async function readOutcome(plan: ReadPlan, row: QueryRow | undefined, tx: TxSql | null): Promise<Outcome> {
   const pageTotal = Number(row?.page_total ?? 0);
   let total: number | null = row?.total === null || row?.total === undefined ? null : Number(row.total);
-  if (tx === null && (plan.count === 'planned' || plan.count === 'estimated')) {
-    throw new Error('planned/estimated counts need a transaction');
-  } else if (tx === null) {
-    // single-statement read: nothing more to run
-  } else if (plan.count === 'planned') {
-    total = await plannedRows(tx, plan);
-  } else if (plan.count === 'estimated') {
-    const estimate = await plannedRows(tx, plan);
-    if (estimate < ESTIMATE_THRESHOLD) {
-      const [c] = (await tx.unsafe(exactCountStatement(plan).text, exactCountStatement(plan).values as never[])) as unknown as { count: string }[];
-      total = Number(c?.count ?? 0);
-    } else {
-      total = estimate;
-    }
+  if (plan.count === 'planned' || plan.count === 'estimated') {
+    if (tx === null) throw new Error('planned/estimated counts need a transaction');
+    total = await countRows(tx, plan, plan.count);
   }
   if (plan.singular && pageTotal !== 1 && !plan.voidFunction) {
     throw new PgliveError('PGRST116', 'Cannot coerce the result to a single JSON object', {

@@ -5,13 +5,14 @@
 import { createHash } from 'node:crypto';
 import type { Relation, SchemaCache } from '../catalog/types.js';
 import { schemaIndex } from '../catalog/index.js';
-import type { Sql, TxSql } from '../db/pool.js';
+import type { Sql } from '../db/pool.js';
 import { runAsRole, withRole, type RoleContext } from '../db/tx.js';
 import { PgliveError } from '../errors.js';
 import { planRequest } from '../plan/index.js';
 import type { EmbedNode, ReadNode, ReadPlan } from '../plan/types.js';
 import { parseRequest } from '../request/parse.js';
-import { exactCountStatement, liveStatement, plannedCountStatement } from '../sql/read.js';
+import { liveStatement } from '../sql/read.js';
+import { countRows } from '../db/count.js';
 import type { CallerPrincipal } from '../http/rest.js';
 import type { Row } from '../../protocol/live.js';
 
@@ -38,7 +39,6 @@ export interface Evaluation {
   readonly total: number | null;
 }
 
-const ESTIMATE_THRESHOLD = 100_000;
 
 function relationDeps(cache: SchemaCache, rel: Relation, out: Set<number>): void {
   out.add(rel.oid);
@@ -106,25 +106,6 @@ function contentKeys(texts: readonly string[]): string[] {
   });
 }
 
-async function total(tx: TxSql, view: PlannedView, spec: ViewSpec, first: string | null | undefined): Promise<number | null> {
-  if (spec.count === 'none') return null;
-  if (spec.count === 'exact') {
-    if (first !== undefined && first !== null) return Number(first);
-    const s = exactCountStatement(view.plan);
-    const [c] = (await tx.unsafe(s.text, s.values as never[])) as unknown as { count: string }[];
-    return Number(c?.count ?? 0);
-  }
-  const ps = plannedCountStatement(view.plan);
-  const [row] = (await tx.unsafe(ps.text, ps.values as never[])) as unknown as Record<string, unknown>[];
-  const raw = row?.['QUERY PLAN'];
-  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];
-  const estimate = Math.round(plan?.[0]?.Plan?.['Plan Rows'] ?? 0);
-  if (estimate >= ESTIMATE_THRESHOLD) return estimate;
-  const s = exactCountStatement(view.plan);
-  const [c] = (await tx.unsafe(s.text, s.values as never[])) as unknown as { count: string }[];
-  return Number(c?.count ?? 0);
-}
-
 export async function evaluateView(
   sql: Sql,
   view: PlannedView,
@@ -140,33 +121,17 @@ export async function evaluateView(
     method: 'GET',
     path: '/live',
   };
+  // one round trip for the page (and the exact total, carried on every row)
   const stmt = liveStatement(view.plan, view.keyColumns, spec.count === 'exact');
-  if (spec.count !== 'estimated') {
-    // one round trip; an empty window with an exact count needs one more statement
-    const [rows] = (await runAsRole(sql, ctx, [stmt], { readOnly: true })) as unknown as { k: string | null; j: string; total: string | null }[][];
-    const list = rows ?? [];
-    const texts = list.map((r) => r.j);
-    const keys = view.keyColumns.length > 0 ? list.map((r) => r.k!) : contentKeys(texts);
-    let t: number | null = null;
-    if (spec.count === 'exact') {
-      if (list.length > 0) t = Number(list[0]!.total);
-      else {
-        const [c] = (await runAsRole(sql, ctx, [exactCountStatement(view.plan)], { readOnly: true })) as unknown as { count: string }[][];
-        t = Number(c?.[0]?.count ?? 0);
-      }
-    }
-    return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total: t };
+  const [rows] = (await runAsRole(sql, ctx, [stmt], { readOnly: true })) as unknown as { k: string | null; j: string; total: string | null }[][];
+  const list = rows ?? [];
+  const texts = list.map((r) => r.j);
+  const keys = view.keyColumns.length > 0 ? list.map((r) => r.k!) : contentKeys(texts);
+  let total: number | null = null;
+  if (spec.count === 'exact' && list.length > 0) total = Number(list[0]!.total);
+  else if (spec.count !== 'none') {
+    // an empty window carries no total; estimated counts need the planner first
+    total = await withRole(sql, ctx, (tx) => countRows(tx, view.plan, spec.count as 'exact' | 'estimated'), { readOnly: true });
   }
-  return withRole(
-    sql,
-    ctx,
-    async (tx) => {
-      const rows = (await tx.unsafe(stmt.text, stmt.values as never[])) as unknown as { k: string | null; j: string; total: string | null }[];
-      const texts = rows.map((r) => r.j);
-      const keys = view.keyColumns.length > 0 ? rows.map((r) => r.k!) : contentKeys(texts);
-      const t = await total(tx, view, spec, rows.length > 0 ? rows[0]!.total : undefined);
-      return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total: t };
-    },
-    { readOnly: true },
-  );
+  return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total };
 }

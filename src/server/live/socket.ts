@@ -183,7 +183,7 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
             : { kind: 'refused', code: CLOSE.UNAUTHENTICATED, reason: isPgliveError(e) ? e.message : 'invalid credentials' };
         }
       },
-      handler: async (_req, reply) => {
+      handler: async () => {
         throw new PgliveError('PGLIVE105', '/live is a websocket endpoint: connect with Upgrade: websocket');
       },
       wsHandler: (socket: WebSocket, req: FastifyRequest) => {

@@ -270,6 +270,3 @@ export function liveStatement(plan: ReadPlan, keyColumns: readonly string[], exa
     values: p.values,
   };
 }
-
-/** the exact total alone, for an empty window */
-export { countSql as liveCountSql };
