@@ -62,6 +62,19 @@ describe('live basics', () => {
     c.ws.close();
   });
 
+  it('counts: estimated falls back to an exact count on small tables, none sends no total, an empty window still counts', async () => {
+    const c = await connect(await jwtFor('rest_user', { email: 'alice@x.test' }));
+    await c.next((m) => m.type === 'ready');
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'e', table: 'directors', query: 'select=id&order=id', count: 'estimated' }));
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'n', table: 'directors', query: 'select=id&order=id', count: 'none' }));
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'x', table: 'directors', query: 'select=id&order=id&offset=100' }));
+    const [e, n, x] = await Promise.all(['e', 'n', 'x'].map((id) => c.next((m) => m.type === 'snapshot' && m.id === id)));
+    expect(e!.type === 'snapshot' && e!.total).toBe(3);
+    expect(n!.type === 'snapshot' && n!.total).toBe(null);
+    expect(x!.type === 'snapshot' && [x!.rows.length, x!.total]).toEqual([0, 3]);
+    c.ws.close();
+  });
+
   it('closes a socket from a foreign origin (4003) and one with a bad token (4001) without serving it', async () => {
     const token = await jwtFor('rest_user', { email: 'alice@x.test' });
     const bad = new WebSocket(url, { headers: { origin: 'http://evil.example', authorization: `Bearer ${token}` } });
