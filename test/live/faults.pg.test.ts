@@ -6,10 +6,10 @@
  * and total must equal the same REST GET (run after the writes stop): no
  * stale, missing or out-of-order row.
  */
+import { eventually, freePort, sleep, truth } from '../support/live-probe.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Socket } from 'node:net';
-import { createServer } from 'node:net';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,6 @@ import { FIXTURES } from '../support/db.js';
 
 const HIGH_WATER = 16 * 1024;
 const STATEMENT_TIMEOUT = 1000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ probes
 
@@ -73,27 +72,7 @@ const VIEWS: readonly ViewDef[] = [
   { table: 'lf_items', query: 'order=id' },
 ];
 
-/** The same query through REST: rows and exact total. */
-async function truth(base: string, token: string, v: ViewDef): Promise<{ rows: unknown[]; total: number }> {
-  const res = await fetch(`${base}/api/${v.table}?${v.query}`, { headers: { authorization: `Bearer ${token}`, prefer: 'count=exact' } });
-  if (res.status !== 200 && res.status !== 206) throw new Error(`GET ${v.table}: ${res.status} ${await res.text()}`);
-  const range = res.headers.get('content-range') ?? '';
-  return { rows: (await res.json()) as unknown[], total: Number(range.split('/')[1]) };
-}
 
-/** Retry `check` until it passes (writes still settling) or the time is up (then its last failure is thrown). */
-async function eventually(check: () => Promise<void> | void, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(50);
-    }
-  }
-}
 
 /** Every query's rows and total equal the same REST GET, and (unless told not to check) it is 'live'. */
 async function expectConverged(base: string, token: string, queries: readonly LiveQuery[], timeoutMs = 15_000, opts = { status: true }): Promise<void> {
@@ -368,16 +347,6 @@ describe('live faults', () => {
 
 // ------------------------------------------------------------------ a PostgreSQL restart
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 describe('live across a PostgreSQL restart (own embedded cluster)', () => {
   let pg: { start(): Promise<void>; stop(): Promise<void> } | null = null;

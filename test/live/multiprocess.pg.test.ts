@@ -7,6 +7,7 @@
  * Two instances run in this process (startServer), one as a real child process
  * (src/server/main.ts through tsx), all on the same test database.
  */
+import { eventually, sleep, truth } from '../support/live-probe.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,7 +21,6 @@ import { jwtFor, TEST_JWT_SECRET } from '../support/app.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const V1 = { table: 'lf_items', query: 'select=id,name,n&order=id' };
 const V2 = { table: 'lf_items', query: 'select=id,n&n=gte.100&order=n.desc,id' };
@@ -76,24 +76,7 @@ async function childProcess(name: string, dbUrl: string): Promise<Instance> {
   };
 }
 
-async function truth(base: string, token: string, v: { table: string; query: string }): Promise<{ rows: unknown[]; total: number }> {
-  const res = await fetch(`${base}/api/${v.table}?${v.query}`, { headers: { authorization: `Bearer ${token}`, prefer: 'count=exact' } });
-  if (res.status !== 200 && res.status !== 206) throw new Error(`GET ${v.table}: ${res.status} ${await res.text()}`);
-  return { rows: (await res.json()) as unknown[], total: Number((res.headers.get('content-range') ?? '').split('/')[1]) };
-}
 
-async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(50);
-    }
-  }
-}
 
 describe('several pglive processes on one database', () => {
   let db: TestDb;
