@@ -30,6 +30,17 @@ export class GridPage {
     await this.waitLive();
   }
 
+  /** opens the filter editor and picks `value` of an enum `column` (the editor stays open) */
+  async filterEnum(column: string, value: string): Promise<Locator> {
+    await this.page.getByTestId('filters-button').click();
+    const builder = this.page.getByTestId('filter-builder');
+    await builder.locator('input[aria-label="Column"]').click();
+    await this.page.getByRole('option', { name: column, exact: true }).click();
+    await builder.locator('input[aria-label="Values"]').click();
+    await this.page.getByRole('option', { name: value }).click();
+    return builder;
+  }
+
   async waitLive(): Promise<void> {
     await this.page.getByTestId('grid-status').filter({ hasText: /^Live/ }).waitFor({ timeout: 15_000 });
   }
