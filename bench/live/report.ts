@@ -2,7 +2,7 @@
  * Live bench results → markdown (printed, and written into BENCHMARKS.md
  * between the live results markers, replacing the previous run).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeSection } from '../markdown.js';
 import type { IsolatedResult, NaiveStep, StepResult } from './measure.js';
 import type { EngineStats } from './server.js';
 
@@ -164,11 +164,7 @@ export function resultsSection(r: LiveReport): string {
   ].join('\n');
 }
 
-/** replaces the section between the markers, or appends one */
+/** replaces this benchmark's section of BENCHMARKS.md, or appends one */
 export function writeBenchmarks(path: string, section: string): void {
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const i = old.indexOf(START);
-  const j = old.indexOf(END);
-  const next = i >= 0 && j > i ? old.slice(0, i) + section + old.slice(j + END.length) : `${old.trimEnd()}\n\n## Live engine\n\n${section}\n`;
-  writeFileSync(path, next);
+  writeSection(path, { start: START, end: END }, section, '## Live engine\n\n');
 }

@@ -2,7 +2,7 @@
  * Results → markdown tables (printed, and written into BENCHMARKS.md between
  * the results markers, replacing the previous run).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeSection } from '../markdown.js';
 import type { LoadResult } from './load.js';
 
 export type Target = 'pglive' | 'rawTx' | 'rawStmt';
@@ -110,11 +110,7 @@ export function resultsSection(cells: readonly Cell[], f: RunFacts): string {
   ].join('\n');
 }
 
-/** replaces the section between the markers, or appends one */
+/** replaces this benchmark's section of BENCHMARKS.md, or appends one */
 export function writeBenchmarks(path: string, section: string): void {
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const i = old.indexOf(START);
-  const j = old.indexOf(END);
-  const next = i >= 0 && j > i ? old.slice(0, i) + section + old.slice(j + END.length) : `${old.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+  writeSection(path, { start: START, end: END }, section);
 }

@@ -7,7 +7,8 @@
  * Uses BENCH_DATABASE_URL / TEST_DATABASE_URL (an admin login; a database is
  * created and dropped). Flags: --seconds <s> (10) --rate <n> (100) --runs <n> (5) --no-write
  */
-import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { writeSection } from '../markdown.js';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -101,11 +102,7 @@ Reading: ${frames!.p95 - baseline!.p95 <= 0.5 ? `live patches add no measurable 
 <!-- web-bench:end -->`;
 
 if (!flags['no-write']) {
-  const old = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, 'utf8') : '# Benchmarks\n';
-  const i = old.indexOf('<!-- web-bench:start -->');
-  const j = old.indexOf('<!-- web-bench:end -->');
   const intro = `## Web\n\n\`npm run bench:web\` (bench/web): the built app in Debian's Chromium against a real pglive over a\n1,000,000-row table. Time to first rows is measured from navigation start to the first data row in the DOM.\nFrame times are the gaps between \`requestAnimationFrame\` callbacks while the page scrolls 2 px per frame\nand a writer updates rows on screen (each update is a live patch to the grid's window).\n\n`;
-  const next = i >= 0 && j > i ? old.slice(0, i) + section + old.slice(j + '<!-- web-bench:end -->'.length) : `${old.trimEnd()}\n\n${intro}${section}\n`;
-  writeFileSync(BENCHMARKS, next);
+  writeSection(BENCHMARKS, { start: '<!-- web-bench:start -->', end: '<!-- web-bench:end -->' }, section, intro);
   console.log('BENCHMARKS.md updated');
 }
