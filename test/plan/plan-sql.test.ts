@@ -41,7 +41,7 @@ describe('reads: URL → SQL + params', () => {
     [
       '/films?select=lang:meta->>lang,n:meta->awards->count::int&meta->>lang=in.(ja,fr)',
       `select null::bigint as total, count(*) as page_total, ${ROWS} as body from (select t0."meta"->>$1::text as "lang", t0."meta"->$2::text->$3::text::"int4" as "n" from "public"."films" as t0 where t0."meta"->>$4::text = any($5)) as _r`,
-      ['lang', 'awards', 'count', 'lang', ['ja', 'fr']],
+      ['lang', 'awards', 'count', 'lang', '{"ja","fr"}'],
     ],
     [
       '/Order%20Items?select=%22select%22,pr%C3%A9nom&%22order%20id%22=eq.1',
@@ -121,7 +121,7 @@ describe('writes: URL + body → SQL + params', () => {
 
   it('deletes with filters', () => {
     const p = plan('DELETE', '/films?id=in.(4,5)') as MutatePlan;
-    expect(minimalStatements(p)[0]).toEqual({ text: 'delete from "public"."films" as t1 where t1."id" = any($1)', values: [['4', '5']] });
+    expect(minimalStatements(p)[0]).toEqual({ text: 'delete from "public"."films" as t1 where t1."id" = any($1)', values: ['{"4","5"}'] });
   });
 });
 

@@ -11,3 +11,12 @@ export interface SqlStatement {
   readonly text: string;
   readonly values: readonly unknown[];
 }
+
+/**
+ * A list of request values as a PostgreSQL array literal ({"a","b"}), so the
+ * array type's own input function parses it: the driver only knows how to
+ * serialise arrays of built-in types, and an enum[] parameter arrived as "a,b".
+ */
+export function arrayLiteral(values: readonly string[]): string {
+  return '{' + values.map((v) => '"' + v.replace(/[\\"]/g, '\\$&') + '"').join(',') + '}';
+}

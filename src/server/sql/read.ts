@@ -7,7 +7,7 @@ import type { Relationship } from '../catalog/types.js';
 import type { ColumnRef, EmbedNode, PlannedCondition, PlannedOrder, PlannedSelect, ReadNode, ReadPlan, RpcArg, Source } from '../plan/types.js';
 import { quoteIdent, quoteQualified } from './ident.js';
 import { OPERATORS, likePattern } from './operators.js';
-import { Params, type SqlStatement } from './params.js';
+import { Params, arrayLiteral, type SqlStatement } from './params.js';
 
 export function columnExpr(alias: string, ref: ColumnRef, p: Params): string {
   let expr = ref.column.name === '*' ? `${alias}.*` : `${alias}.${quoteIdent(ref.column.name)}`;
@@ -74,7 +74,7 @@ function renderFilter(c: Extract<PlannedCondition, { kind: 'filter' }>, alias: s
           throw new PgliveError('PGRST100', `Operator "${c.operator}" does not take (any)/(all) quantifiers`);
         }
         const values = c.value.kind === 'list' ? c.value.values : c.value.kind === 'scalar' ? [c.value.value] : [];
-        sql = `${lhs} ${spec.sql} ${c.quantifier}(${p.add(values.map(conv))})`;
+        sql = `${lhs} ${spec.sql} ${c.quantifier}(${p.add(arrayLiteral(values.map(conv)))})`;
       } else {
         if (c.value.kind !== 'scalar') {
           throw new PgliveError('PGLIVE102', `Operator "${c.operator}" needs a single value`);
@@ -85,7 +85,7 @@ function renderFilter(c: Extract<PlannedCondition, { kind: 'filter' }>, alias: s
     }
     case 'in': {
       const values = c.value.kind === 'list' ? c.value.values : c.value.kind === 'scalar' ? [c.value.value] : [];
-      sql = `${lhs} = any(${p.add(values)})`;
+      sql = `${lhs} = any(${p.add(arrayLiteral(values))})`;
       break;
     }
     case 'is': {
