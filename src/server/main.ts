@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, loadConfig, VERSION, type LoadedConfig } from './config/load.js';
 import type { Config } from './config/types.js';
-import { createPool } from './db/pool.js';
+import { createPool, isDriverTypeFetchFailure } from './db/pool.js';
 import { describeStartupError, maskUrl } from './db/startup-errors.js';
 import { startServer, type ServerHandle } from './server.js';
 import { uninstall } from './uninstall.js';
@@ -56,6 +56,11 @@ async function serve(config: Config): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('unhandledRejection', (reason) => {
+    // the driver's own unawaited type query on a connection that dropped: it reconnects by itself
+    if (isDriverTypeFetchFailure(reason)) return;
+    throw reason; // anything else is a bug: crash as Node would
+  });
 
   try {
     handle = await startServer(config, { onLog: (line) => process.stdout.write(`${line}\n`) });

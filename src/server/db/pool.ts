@@ -80,3 +80,16 @@ export function isDriverPgError(e: unknown): e is DriverPgError {
     typeof (e as { code?: unknown }).code === 'string'
   );
 }
+
+/**
+ * postgres.js fetches array types on every new connection from a message
+ * handler, and nothing awaits that query: when the connection drops during it
+ * (a database restart, pg_terminate_backend), its rejection is unhandled. The
+ * connection reconnects by itself, so this one failure is harmless; main.ts
+ * (and the test config) recognise it with this predicate instead of crashing.
+ */
+export function isDriverTypeFetchFailure(reason: unknown): boolean {
+  if (typeof reason !== 'object' || reason === null) return false;
+  const { query, code } = reason as { query?: unknown; code?: unknown };
+  return typeof query === 'string' && /select b\.oid, b\.typarray\s+from pg_catalog\.pg_type a/.test(query) && typeof code === 'string';
+}
