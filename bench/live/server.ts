@@ -74,16 +74,16 @@ interface Probe {
 function probe(engine: LiveEngine): Probe {
   const p: Probe = { notifications: 0, changed: 0, wakeups: 0, evalMsTotal: 0, evalMsMax: 0, running: 0 };
   const e = engine as unknown as {
-    relationChanged(oid: number): void;
+    relationChanged(...args: unknown[]): void;
     flush(): void;
     refresh(view: SharedView): Promise<void>;
   };
   const relationChanged = e.relationChanged.bind(engine);
   const flush = e.flush.bind(engine);
   const refresh = e.refresh.bind(engine);
-  e.relationChanged = (oid) => {
+  e.relationChanged = (...args) => {
     p.notifications++;
-    relationChanged(oid);
+    relationChanged(...(args as Parameters<LiveEngine['relationChanged']>));
   };
   e.flush = () => {
     p.wakeups++;

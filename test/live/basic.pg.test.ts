@@ -62,6 +62,33 @@ describe('live basics', () => {
     c.ws.close();
   });
 
+  it('a change wakes only the views whose filters its row images can match (zero evaluations otherwise)', async () => {
+    const engine = t.app.pglive.live!.engine;
+    const c = await connect(await jwtFor('rest_user', { email: 'alice@x.test' }));
+    await c.next((m) => m.type === 'ready');
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'y', table: 'films', query: 'select=id,title&year=eq.1962' }));
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'all', table: 'films', query: 'select=id,title' }));
+    await Promise.all(['y', 'all'].map((id) => c.next((m) => m.type === 'snapshot' && m.id === id)));
+    const view = [...engine.views.values()].find((v) => v.spec.query === 'select=id,title&year=eq.1962')!;
+    expect(view.matcher).not.toBeNull();
+    const before = { evaluations: view.evaluations, skipped: engine.skippedByImage };
+    // a film of another year, inserted then updated: the unfiltered view gets both, the 1962 view neither
+    await t.db.sql`insert into films (title, year) values ('Elsewhere', 1990)`;
+    await c.next((m) => m.type === 'patch' && m.id === 'all');
+    await t.db.sql`update films set title = 'Elsewhere, again' where title = 'Elsewhere'`;
+    await c.next((m) => m.type === 'patch' && m.id === 'all');
+    expect(view.evaluations).toBe(before.evaluations);
+    expect(engine.skippedByImage).toBe(before.skipped + 2);
+    // moving it into 1962 wakes the filtered view: the row enters it
+    await t.db.sql`update films set year = 1962 where title = 'Elsewhere, again'`;
+    const entered = await c.next((m) => m.type === 'patch' && m.id === 'y');
+    expect(entered.type === 'patch' && entered.ops).toEqual([expect.objectContaining({ op: 'insert', row: expect.objectContaining({ title: 'Elsewhere, again' }) })]);
+    await t.db.sql`delete from films where title = 'Elsewhere, again'`;
+    const left = await c.next((m) => m.type === 'patch' && m.id === 'y');
+    expect(left.type === 'patch' && left.ops).toEqual([{ op: 'remove', key: expect.any(String) }]);
+    c.ws.close();
+  });
+
   it('counts: estimated falls back to an exact count on small tables, none sends no total, an empty window still counts', async () => {
     const c = await connect(await jwtFor('rest_user', { email: 'alice@x.test' }));
     await c.next((m) => m.type === 'ready');

@@ -117,6 +117,7 @@ export function buildColumn(row: ColumnRow, types: TypeTable, tableChecks: reado
     comment: row.comment,
     checks: [...tableChecks, ...domains.flatMap((d) => d.checks ?? [])],
     isTsvector: arrayDepth === 0 && base.schema === 'pg_catalog' && base.name === 'tsvector',
+    ...(row.nondeterministic ? { nondeterministic: true } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface Column {
   readonly checks: readonly string[];
   /** true when the column is a tsvector (full-text search target) */
   readonly isTsvector: boolean;
+  /** the column's collation is nondeterministic (equal strings may differ in bytes); absent = false */
+  readonly nondeterministic?: boolean;
 }
 
 export interface CheckConstraint {

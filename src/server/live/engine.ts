@@ -24,6 +24,9 @@ import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
 import { diffStates } from '../../protocol/diff.js';
 import { rowStateOf, type RowState } from '../../protocol/rowstate.js';
 import { evaluateView, planView, type PlannedView, type ViewSpec } from './evaluate.js';
+import { compileMatcher, type ViewMatcher } from './match.js';
+import type { CaptureSecret } from './capture/install.js';
+import type { ChangeEvent } from './capture/decode.js';
 
 /** A wire error re-thrown to the socket layer (which sends code/message/details/hint as they are). */
 export class PgliveErrorFromWire extends Error {
@@ -54,6 +57,8 @@ export interface LogEntry {
 
 export class SharedView {
   planned: PlannedView;
+  /** decides from row images whether a change can touch this view; null: every change can */
+  matcher: ViewMatcher | null = null;
   state: RowState | null = null;
   /** current rows as JSON text (parsed only for snapshots and changed rows: a third of the memory) */
   rows = new Map<string, string>();
@@ -98,6 +103,8 @@ export interface EngineDeps {
   /** how long an unsubscribed view is kept for resumes (ms) */
   readonly retainMs?: number;
   readonly log?: (msg: string) => void;
+  /** the secret behind row images (capture/install.ts); without it every change wakes every view of its table */
+  readonly secret?: () => CaptureSecret | null;
 }
 
 /** patches kept per view for resumes: enough for a short disconnect, small in memory */
@@ -174,6 +181,8 @@ export class LiveEngine {
   mode: 'live' | 'polling' = 'live';
   /** statements issued for evaluations (for benchmarks) */
   evaluations = 0;
+  /** view wake-ups avoided because no row image could match the view (for benchmarks) */
+  skippedByImage = 0;
 
   constructor(private readonly deps: EngineDeps) {
     this.gcTimer = setInterval(() => this.gc(), Math.max(1000, (deps.retainMs ?? 30_000) / 2));
@@ -193,6 +202,7 @@ export class LiveEngine {
     if (!view) {
       const planned = planView(this.deps.cache(), spec, sub.principal.role);
       view = new SharedView(key, spec, sub.principal, planned);
+      view.matcher = this.matcherFor(planned);
       this.views.set(key, view);
       this.index(view);
     }
@@ -284,16 +294,30 @@ export class LiveEngine {
     }
   }
 
-  /** A relation changed (by oid): mark the views reading it. */
-  relationChanged(relOid: number, keys: readonly unknown[][] | null = null): void {
+  private matcherFor(planned: PlannedView): ViewMatcher | null {
+    const secret = this.deps.secret?.() ?? null;
+    return secret === null ? null : compileMatcher(planned.plan, secret);
+  }
+
+  /**
+   * A relation changed (by oid): mark the views it can change. With row images
+   * (made with the secret this engine holds), a view of that table is skipped
+   * when no image can match its filters and it holds none of the keys.
+   */
+  relationChanged(relOid: number, keys: readonly unknown[][] | null = null, images: ChangeEvent['images'] = null): void {
     const set = this.byRel.get(relOid);
     if (!set) return;
     const changed = keys === null ? null : keys.map((k) => JSON.stringify(k));
+    const secret = images === null ? null : (this.deps.secret?.() ?? null);
+    const rows = secret !== null && images !== null && images.keyId === secret.keyId ? images.rows : null;
     for (const v of set) {
+      const own = v.planned.keyColumns.length > 0 && v.planned.plan.node.source.relation?.oid === relOid;
       // views showing a changed row are evaluated first (their patch is what users wait for)
-      if (changed !== null && v.state !== null && v.planned.keyColumns.length > 0 && v.planned.plan.node.source.relation?.oid === relOid) {
-        const held = heldKeys(v.state);
-        if (changed.some((k) => held.has(k))) v.urgent = true;
+      const holds = changed !== null && v.state !== null && own && changed.some((k) => heldKeys(v.state!).has(k));
+      if (holds) v.urgent = true;
+      else if (rows !== null && v.matcher !== null && v.matcher.relOid === relOid && !v.matcher.mayMatch(rows)) {
+        this.skippedByImage++;
+        continue;
       }
       this.markDirty(v);
     }
@@ -311,6 +335,7 @@ export class LiveEngine {
       this.unindex(view);
       try {
         view.planned = planView(cache, view.spec, view.principal.role);
+        view.matcher = this.matcherFor(view.planned);
         view.error = null;
         this.index(view);
         this.markDirty(view);

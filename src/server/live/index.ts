@@ -10,7 +10,7 @@ import type { Sql } from '../db/pool.js';
 import { CLOSE } from '../../protocol/live.js';
 import { decodeChange } from './capture/decode.js';
 import { parsePrefsNotice } from '../prefs/notify.js';
-import { installCapture, type CaptureReport } from './capture/install.js';
+import { installCapture, readCaptureSecret, type CaptureReport, type CaptureSecret } from './capture/install.js';
 import { catalogFingerprint } from './capture/fingerprint.js';
 import { LiveEngine } from './engine.js';
 import { startListener, type Listener } from './listener.js';
@@ -47,7 +47,9 @@ export interface LiveDeps {
 
 export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
   const { sql, schema, options, log } = deps;
+  let secret: CaptureSecret | null = null;
   const engine = new LiveEngine({
+    secret: () => secret,
     sql,
     cache: () => schema.current,
     statementTimeoutMs: deps.config.statementTimeoutMs,
@@ -63,6 +65,7 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
     try {
       report = await installCapture(sql, schema.current, { log });
       engine.mode = report.mode;
+      secret = report.mode === 'live' ? await readCaptureSecret(sql) : null;
     } catch (e) {
       engine.mode = 'polling';
       log(`pglive: change capture could not be installed (${e instanceof Error ? e.message : String(e)}); live views poll`);
@@ -81,7 +84,7 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
   const listener = await startListener(sql, {
     change(payload) {
       const ev = decodeChange(payload);
-      if (ev) engine.relationChanged(ev.relOid, ev.keys);
+      if (ev) engine.relationChanged(ev.relOid, ev.keys, ev.images);
     },
     control(payload) {
       if (payload === 'reload schema') void reload();

@@ -76,6 +76,7 @@ export interface ColumnRow {
   precision: number | null;
   scale: number | null;
   comment: string | null;
+  nondeterministic: boolean;
 }
 
 export function columnsQuery(sql: TxSql, schemas: readonly string[]) {
@@ -100,7 +101,8 @@ export function columnsQuery(sql: TxSql, schemas: readonly string[]) {
         then information_schema._pg_numeric_precision(tt.id, tt.mod) end as precision,
       case when t.typcategory = 'N'
         then information_schema._pg_numeric_scale(tt.id, tt.mod) end as scale,
-      d.description as comment
+      d.description as comment,
+      coalesce((select not co.collisdeterministic from pg_collation co where co.oid = a.attcollation), false) as nondeterministic
     from pg_attribute a
     join pg_type t on t.oid = a.atttypid
     -- what information_schema._pg_truetypid/_pg_truetypmod compute (one level of domain)

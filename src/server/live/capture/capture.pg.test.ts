@@ -9,7 +9,7 @@ import { createTestDb, type TestDb } from '../../../../test/support/db.js';
 import { loadSchemaCache } from '../../catalog/load.js';
 import { createPool, type Sql } from '../../db/pool.js';
 import { decodeChange, type ChangeEvent } from './decode.js';
-import { installCapture, type CaptureReport } from './install.js';
+import { installCapture, readCaptureSecret, type CaptureReport } from './install.js';
 import { CHANGES_CHANNEL, CONTROL_CHANNEL, RELOAD_PAYLOAD } from './sql.js';
 
 const SCHEMA = 'capture_test';
@@ -204,7 +204,35 @@ describe('row changes', () => {
       await tx`set local role capture_writer`;
       await tx`insert into capture_test.items (id) values (50)`;
     });
-    expect(decoded(await changes()).map((e) => [e.op, e.keys])).toEqual([['insert', [[50]]]]);
+    const [event] = decoded(await changes());
+    expect([event?.op, event?.keys]).toEqual(['insert', [[50]]]);
+    // the row image was made with the secret, which that role cannot read (the function runs as its owner)
+    const secret = await readCaptureSecret(sql);
+    expect(event?.images).toEqual({ keyId: secret!.keyId, rows: [expect.stringMatching(/^([0-9a-f]{8})+$/)] });
+    await expect(
+      sql.begin(async (tx) => {
+        await tx`set local role capture_writer`;
+        await tx`select secret from pglive.capture_key`;
+      }),
+    ).rejects.toMatchObject({ code: '42501' });
+    await sql`delete from capture_test.items`;
+    await changes();
+  });
+
+  it('row images hold one token per column of each row version; bulk statements carry none', async () => {
+    await sql`insert into capture_test.items (id) values (60), (61)`;
+    await sql`update capture_test.items set id = id where id = 60`;
+    await sql`delete from capture_test.items where id in (60, 61)`;
+    const [ins, upd, del] = decoded(await changes());
+    const [{ n } = { n: -1 }] = await sql<{ n: number }[]>`select count(*)::int as n from information_schema.columns where table_schema = 'capture_test' and table_name = 'items'`;
+    const tokens = (img: string) => img.length / 8;
+    expect(ins?.images?.rows.map(tokens)).toEqual([n, n]);
+    expect(upd?.images?.rows.map(tokens)).toEqual([n, n]); // old and new version
+    expect(upd?.images?.rows[0]).toBe(upd?.images?.rows[1]); // nothing changed: same tokens
+    expect(del?.images?.rows.map(tokens)).toEqual([n, n]);
+    await sql`insert into capture_test.items (id) select g from generate_series(100, 116) g`;
+    const [bulk] = decoded(await changes());
+    expect([bulk?.keys?.length, bulk?.images]).toEqual([17, null]);
     await sql`delete from capture_test.items`;
     await changes();
   });

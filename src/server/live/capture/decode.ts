@@ -6,6 +6,8 @@
  * caller treats that as "something changed somewhere").
  */
 
+import { TOKEN_HEX } from './sql.js';
+
 export type ChangeOp = 'insert' | 'update' | 'delete' | 'truncate' | 'refresh';
 
 export interface ChangeEvent {
@@ -21,10 +23,18 @@ export interface ChangeEvent {
    * everything that reads the table must be re-evaluated.
    */
   readonly keys: unknown[][] | null;
+  /**
+   * Row images (old and new rows), each a string of one token per column (see
+   * sql.ts imageOf), with the id of the secret that made them; null when the
+   * payload has none (large statements, no key, too big to fit).
+   */
+  readonly images: { readonly keyId: string; readonly rows: readonly string[] } | null;
 }
 
 const OPS: Readonly<Record<string, ChangeOp>> = { I: 'insert', U: 'update', D: 'delete', T: 'truncate', R: 'refresh' };
 const MAX_OID = 0xffffffff;
+const HEX = /^[0-9a-f]+$/;
+const HEX_TOKEN = new RegExp(`^[0-9a-f]{${TOKEN_HEX}}$`);
 
 export function decodeChange(payload: string): ChangeEvent | null {
   let value: unknown;
@@ -34,12 +44,18 @@ export function decodeChange(payload: string): ChangeEvent | null {
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { r, o, x, k } = value as Record<string, unknown>;
+  const { r, o, x, k, s, h } = value as Record<string, unknown>;
   if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0 || r > MAX_OID) return null;
   const op = typeof o === 'string' && Object.hasOwn(OPS, o) ? OPS[o] : undefined;
   if (op === undefined) return null;
   if (typeof x !== 'string' || !/^[0-9]{1,20}$/.test(x)) return null;
-  if (k === undefined) return { relOid: r, op, txid: x, keys: null };
+  if (k === undefined) return { relOid: r, op, txid: x, keys: null, images: null };
   if (!Array.isArray(k) || k.length === 0 || !k.every((key) => Array.isArray(key) && key.length > 0)) return null;
-  return { relOid: r, op, txid: x, keys: k as unknown[][] };
+  let images: ChangeEvent['images'] = null;
+  if (h !== undefined || s !== undefined) {
+    if (typeof s !== 'string' || !HEX_TOKEN.test(s) || !Array.isArray(h) || h.length === 0) return null;
+    if (!h.every((img) => typeof img === 'string' && img.length > 0 && img.length % TOKEN_HEX === 0 && HEX.test(img))) return null;
+    images = { keyId: s, rows: h as string[] };
+  }
+  return { relOid: r, op, txid: x, keys: k as unknown[][], images };
 }

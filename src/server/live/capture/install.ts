@@ -8,6 +8,7 @@
  * others. Every transaction first takes one advisory lock, so several pglive
  * processes starting together install one after the other.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { Sql, TxSql } from '../../db/pool.js';
 import { isDriverPgError } from '../../db/pool.js';
 import { quoteIdent, quoteQualified } from '../../sql/ident.js';
@@ -16,6 +17,8 @@ import {
   CAPTURE_FUNCTION,
   CAPTURE_FUNCTION_BODY,
   CAPTURE_FUNCTION_SQL,
+  CAPTURE_KEY_TABLE,
+  TOKEN_HEX,
   CAPTURE_TRIGGERS,
   CAPTURE_TRIGGER_PATTERN,
   DDL_FUNCTION,
@@ -146,6 +149,11 @@ export async function removeCapture(sql: Sql): Promise<string[]> {
       await tx.unsafe(`drop function ${fn}`);
       removed.push(`function ${fn}`);
     }
+    const [key] = await tx.unsafe<{ found: boolean }[]>('select to_regclass($1) is not null as found', [CAPTURE_KEY_TABLE]);
+    if (key?.found) {
+      await tx.unsafe(`drop table ${CAPTURE_KEY_TABLE}`);
+      removed.push(`table ${CAPTURE_KEY_TABLE}`);
+    }
     return removed;
   })) as string[];
 }
@@ -161,8 +169,45 @@ async function installFunction(sql: Sql): Promise<string | null> {
       await tx.unsafe('create schema pglive');
       await tx.unsafe('revoke all on schema pglive from public');
     }
-    if ((await prosrc(tx, CAPTURE_FUNCTION)) !== CAPTURE_FUNCTION_BODY) await tx.unsafe(CAPTURE_FUNCTION_SQL);
+    // the image secret first: the function reads it on every statement
+    const [key] = await tx.unsafe<{ found: boolean }[]>('select to_regclass($1) is not null as found', [CAPTURE_KEY_TABLE]);
+    if (!key?.found) {
+      await tx.unsafe(`create table ${CAPTURE_KEY_TABLE} (id boolean primary key default true check (id), secret text not null)`);
+      await tx.unsafe(`revoke all on table ${CAPTURE_KEY_TABLE} from public`);
+    }
+    await tx.unsafe(`insert into ${CAPTURE_KEY_TABLE} (secret) select $1 where not exists (select from ${CAPTURE_KEY_TABLE})`, [
+      randomBytes(32).toString('hex'),
+    ]);
+    const [fn] = await tx.unsafe<{ src: string | null; definer: boolean | null }[]>(
+      'select p.prosrc as src, p.prosecdef as definer from (select to_regprocedure($1) as oid) as f left join pg_proc p on p.oid = f.oid',
+      [CAPTURE_FUNCTION],
+    );
+    if (fn?.src !== CAPTURE_FUNCTION_BODY || fn.definer !== true) await tx.unsafe(CAPTURE_FUNCTION_SQL);
   });
+}
+
+export interface CaptureSecret {
+  readonly secret: string;
+  /** what payloads carry as "s": the first TOKEN_HEX hex characters of md5(secret) */
+  readonly keyId: string;
+}
+
+/**
+ * The secret behind row-image tokens, for matching changes to views; null when
+ * it cannot be read (capture not installed, no privilege) or the database
+ * encoding is not UTF-8 (md5 of text hashes its bytes: Node hashes UTF-8).
+ */
+export async function readCaptureSecret(sql: Sql): Promise<CaptureSecret | null> {
+  try {
+    const [row] = await sql.unsafe<{ secret: string | null; utf8: boolean }[]>(
+      `select (select secret from ${CAPTURE_KEY_TABLE}) as secret, current_setting('server_encoding') = 'UTF8' as utf8`,
+    );
+    if (!row?.secret || !row.utf8) return null;
+    return { secret: row.secret, keyId: createHash('md5').update(row.secret).digest('hex').slice(0, TOKEN_HEX) };
+  } catch (e) {
+    if (isDriverPgError(e)) return null;
+    throw e;
+  }
 }
 
 async function prosrc(tx: TxSql, signature: string): Promise<string | null> {

@@ -28,6 +28,15 @@ export const OLD_TABLE = 'pglive_old';
 export const NEW_TABLE = 'pglive_new';
 
 export const CAPTURE_FUNCTION = 'pglive.capture()';
+/**
+ * The secret behind row-image tokens (one row). Only pglive's own role may
+ * read it; the capture function runs as its owner (SECURITY DEFINER) to use it.
+ */
+export const CAPTURE_KEY_TABLE = 'pglive.capture_key';
+/** a value longer than this (as JSON text) is not hashed: its token says "long" */
+export const MAX_HASHED_VALUE_BYTES = 200;
+/** hex characters kept of each md5 token */
+export const TOKEN_HEX = 8;
 export const DDL_FUNCTION = 'pglive.on_ddl()';
 
 /** GUC set (transaction-local) while pglive installs triggers, so on_ddl() ignores its own DDL */
@@ -62,6 +71,32 @@ function staticKey(row: string): string {
 }
 
 /**
+ * A row image: one token per column, concatenated. A token is the first
+ * TOKEN_HEX hex characters of md5(secret || column || '=' || value as JSON
+ * text), or of md5(secret || column || '*') when the value is long. Tokens
+ * reveal nothing to a listener without the secret; the server, which has it,
+ * can tell that a row's column does NOT hold a filter's value (see
+ * src/server/live/match.ts). Null when there is no secret.
+ */
+function imageOf(row: string): string {
+  return `(select string_agg(left(md5(secret || e.key || case when octet_length(e.value::text) > ${MAX_HASHED_VALUE_BYTES}
+              then '*' else '=' || e.value::text end), ${TOKEN_HEX}), '')
+         from jsonb_each(${row}) as e)`;
+}
+
+/**
+ * Keys and images of at most SMALL_STATEMENT_ROWS + 1 rows per side (`rows`
+ * yields their jsonb as j). images stays null unless every row has one: the
+ * server must never take a partial list for the whole.
+ */
+function smallStatement(rows: string): string {
+  return `select count(distinct k)::integer, string_agg(distinct k, ','),
+           case when count(h) = count(*) then '"' || string_agg(h, '","') || '"' end
+      into n, keys, images
+      from (select ${staticKey('j')} as k, ${imageOf('j')} as h from (${rows}) as s) as d;`;
+}
+
+/**
  * The trigger function. Primary key column names come as trigger arguments
  * (none: the table has no key, payloads never carry "k"). Key values are
  * rendered as jsonb, so they decode to the values row_to_json gives the
@@ -74,9 +109,13 @@ function staticKey(row: string): string {
  * - larger ones build a query over the key columns only (format %I) and
  *   EXECUTE it: planned every time, but paid once per bulk statement.
  *
- * search_path is pinned because the function runs as whichever role writes
- * to the table: a function planted in a schema on that role's path must not
- * be picked over pg_catalog's. Transition tables are found before the path.
+ * Payload: {"r": oid, "o": op, "x": txid, "k": [keys…], "s": key id, "h": [images…]};
+ * "s"/"h" only for small statements when they fit, "k" only when it fits.
+ *
+ * The function is SECURITY DEFINER (it reads the image secret, which the
+ * writing roles may not), so search_path is pinned: nothing planted in a
+ * schema on some role's path is picked over pg_catalog's. Transition tables
+ * are found before the path.
  */
 export const CAPTURE_FUNCTION_BODY = `
 declare
@@ -84,6 +123,9 @@ declare
   key_sql text;
   n integer;
   keys text;
+  images text;
+  secret text;
+  key_id text;
   payload text;
 begin
   head := '{"r":' || tg_relid::bigint || ',"o":"'
@@ -106,20 +148,17 @@ begin
     return null;
   end if;
 
-  -- small statements: static SQL; n > ${SMALL_STATEMENT_ROWS} means "read the rest below"
+  -- small statements: static SQL; n > ${SMALL_STATEMENT_ROWS} means "read the rest below".
+  -- Each side's keys are distinct, so a side with more rows than the limit shows as n > limit;
+  -- an UPDATE that changes a key reports the old and the new one, each once.
+  select s.secret, left(md5(s.secret), ${TOKEN_HEX}) into secret, key_id from ${CAPTURE_KEY_TABLE} as s;
   if tg_op = 'UPDATE' then
-    -- a changed key: the old one left, the new one arrived; both are reported, once each
-    -- (each side's keys are distinct, so a side with more rows than the limit shows as n > limit)
-    select count(*)::integer, string_agg(k, ',') into n, keys from (
-      (select ${staticKey('to_jsonb(o)')} as k from ${OLD_TABLE} as o limit ${SMALL_STATEMENT_ROWS} + 1)
-      union
-      (select ${staticKey('to_jsonb(w)')} from ${NEW_TABLE} as w limit ${SMALL_STATEMENT_ROWS} + 1)) as d;
+    ${smallStatement(`(select to_jsonb(o) as j from ${OLD_TABLE} as o limit ${SMALL_STATEMENT_ROWS} + 1)
+          union all (select to_jsonb(w) from ${NEW_TABLE} as w limit ${SMALL_STATEMENT_ROWS} + 1)`)}
   elsif tg_op = 'INSERT' then
-    select count(*)::integer, string_agg(k, ',') into n, keys from (
-      select ${staticKey('to_jsonb(r)')} as k from ${NEW_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1) as d;
+    ${smallStatement(`select to_jsonb(r) as j from ${NEW_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1`)}
   else
-    select count(*)::integer, string_agg(k, ',') into n, keys from (
-      select ${staticKey('to_jsonb(r)')} as k from ${OLD_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1) as d;
+    ${smallStatement(`select to_jsonb(r) as j from ${OLD_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1`)}
   end if;
   if n = 0 then
     -- nothing written: no notification, and no txid_current(), which would give the transaction an id
@@ -127,6 +166,7 @@ begin
   end if;
 
   if n > ${SMALL_STATEMENT_ROWS} then
+    images := null;
     -- '[' || to_jsonb(k1)::text || ',' || to_jsonb(k2)::text || ']'
     select '''['' || ' || string_agg(format('to_jsonb(%I)::text', a), ' || '','' || ' order by i) || ' || '']'''
       into key_sql
@@ -147,9 +187,12 @@ begin
   head := head || txid_current() || '"';
   payload := head || '}';
   if n <= ${MAX_KEYS} then
-    keys := head || ',"k":[' || keys || ']}';
-    if octet_length(keys) <= ${MAX_PAYLOAD_BYTES} then
-      payload := keys;
+    -- the richest payload that fits: keys and images, keys only, or "the table changed"
+    keys := head || ',"k":[' || keys || ']';
+    if images is not null and octet_length(keys) + octet_length(images) + 30 <= ${MAX_PAYLOAD_BYTES} then
+      payload := keys || ',"s":"' || key_id || '","h":[' || images || ']}';
+    elsif octet_length(keys) < ${MAX_PAYLOAD_BYTES} then
+      payload := keys || '}';
     end if;
   end if;
   perform pg_notify('${CHANGES_CHANNEL}', payload);
@@ -210,14 +253,14 @@ end
  * installed prosrc with the body and skips identical ones: no catalog churn at
  * every start, and no need to own a function another role installed.
  */
-export function functionSql(signature: string, returns: 'trigger' | 'event_trigger', body: string): string {
+export function functionSql(signature: string, returns: 'trigger' | 'event_trigger', body: string, securityDefiner = false): string {
   return `create or replace function ${signature} returns ${returns}
-language plpgsql
+language plpgsql${securityDefiner ? '\nsecurity definer' : ''}
 set search_path = pg_catalog, pg_temp
 as $pglive$${body}$pglive$`;
 }
 
-export const CAPTURE_FUNCTION_SQL = functionSql(CAPTURE_FUNCTION, 'trigger', CAPTURE_FUNCTION_BODY);
+export const CAPTURE_FUNCTION_SQL = functionSql(CAPTURE_FUNCTION, 'trigger', CAPTURE_FUNCTION_BODY, true);
 export const DDL_FUNCTION_SQL = functionSql(DDL_FUNCTION, 'event_trigger', DDL_FUNCTION_BODY);
 
 const EVENT_CLAUSE: Readonly<Record<CaptureEvent, string>> = {
