@@ -8,21 +8,21 @@
  *       delay since the last reset (reset: start a new window), state sizes (state: true)
  *   { type: 'memory', id }  → process.memoryUsage() after two full GCs (--expose-gc)
  *
- * The counters come from wrapping three engine methods on the instance (a
- * benchmark probe; src/ is untouched): relationChanged (one per change
- * notification), flush (one per wake-up) and refresh (one per evaluation,
- * timed). SIGTERM closes the app.
+ * Evaluation counters and times are the engine's own; notifications and
+ * wake-ups come from wrapping two engine methods on the instance (a benchmark
+ * probe): relationChanged (one per change notification) and flush (one per
+ * wake-up). SIGTERM closes the app.
  *
  * Env: BENCH_DB_URL, BENCH_JWT_SECRET, BENCH_POOL_SIZE (10), BENCH_COALESCE_MS (engine default).
  */
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../../src/server/app.js';
 import { loadSchemaCache } from '../../src/server/catalog/load.js';
 import { SchemaStore } from '../../src/server/catalog/store.js';
 import { migrate } from '../../src/server/db/migrate.js';
 import { createPool } from '../../src/server/db/pool.js';
-import type { LiveEngine, SharedView } from '../../src/server/live/engine.js';
+import type { LiveEngine } from '../../src/server/live/engine.js';
 import { benchConfig, POOL_SIZE } from '../rest/config.js';
 
 export interface EngineStats {
@@ -40,8 +40,12 @@ export interface EngineStats {
   /** sum / max of evaluation times (ms), since the start */
   readonly evalMsTotal: number;
   readonly evalMsMax: number;
-  /** evaluations running right now */
+  /** evaluation batches running right now */
   readonly running: number;
+  /** evaluation round trips (one per batch of views) */
+  readonly batches: number;
+  /** view wake-ups avoided because no row image could match the view */
+  readonly skippedByImage: number;
   /** approximate bytes of engine state, all views: rows as JSON text (+ keys), field hashes, patch log as JSON text */
   readonly stateBytes: { readonly rows: number; readonly hashes: number; readonly log: number; readonly logEntries: number } | null;
   /** event-loop delay since the last reset (ms) */
@@ -63,24 +67,18 @@ function required(name: string): string {
 
 interface Probe {
   notifications: number;
-  changed: number;
   wakeups: number;
-  evalMsTotal: number;
-  evalMsMax: number;
-  running: number;
 }
 
-/** wraps instance methods (the engine calls them through `this`, so the wrappers see every call) */
+/** wraps two instance methods (the engine calls them through `this`, so the wrappers see every call) */
 function probe(engine: LiveEngine): Probe {
-  const p: Probe = { notifications: 0, changed: 0, wakeups: 0, evalMsTotal: 0, evalMsMax: 0, running: 0 };
+  const p: Probe = { notifications: 0, wakeups: 0 };
   const e = engine as unknown as {
     relationChanged(...args: unknown[]): void;
     flush(): void;
-    refresh(view: SharedView): Promise<void>;
   };
   const relationChanged = e.relationChanged.bind(engine);
   const flush = e.flush.bind(engine);
-  const refresh = e.refresh.bind(engine);
   e.relationChanged = (...args) => {
     p.notifications++;
     relationChanged(...(args as Parameters<LiveEngine['relationChanged']>));
@@ -88,20 +86,6 @@ function probe(engine: LiveEngine): Probe {
   e.flush = () => {
     p.wakeups++;
     flush();
-  };
-  e.refresh = async (view) => {
-    const t0 = performance.now();
-    const version = view.version;
-    p.running++;
-    try {
-      await refresh(view);
-      if (view.version !== version) p.changed++;
-    } finally {
-      p.running--;
-      const ms = performance.now() - t0;
-      p.evalMsTotal += ms;
-      if (ms > p.evalMsMax) p.evalMsMax = ms;
-    }
   };
   return p;
 }
@@ -127,11 +111,17 @@ async function main(): Promise<void> {
   await migrate(sql);
   const store = new SchemaStore(() => loadSchemaCache(sql, { schemas: config.schemas }));
   await store.reload();
-  const app = await buildApp({ config, sql, schema: store, live: coalesce ? { coalesceMs: Number(coalesce) } : {} });
-  const live = app.pglive.live;
-  if (!live) throw new Error('the live engine did not start');
-  if (live.engine.mode !== 'live') throw new Error(`the live engine runs in ${live.engine.mode} mode: change capture is not installed`);
-  const p = probe(live.engine);
+  const env = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const live = {
+    ...(coalesce ? { coalesceMs: Number(coalesce) } : {}),
+    ...(env('BENCH_CONCURRENCY') ? { concurrency: env('BENCH_CONCURRENCY') } : {}),
+    ...(env('BENCH_BATCH') ? { batchMax: env('BENCH_BATCH') } : {}),
+  };
+  const app = await buildApp({ config, sql, schema: store, live });
+  const handle = app.pglive.live;
+  if (!handle) throw new Error('the live engine did not start');
+  if (handle.engine.mode !== 'live') throw new Error(`the live engine runs in ${handle.engine.mode} mode: change capture is not installed`);
+  const p = probe(handle.engine);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   await app.listen({ port: 0, host: config.host });
@@ -140,18 +130,20 @@ async function main(): Promise<void> {
   process.on('message', (raw) => {
     const m = raw as ChildRequest;
     if (m.type === 'stats') {
-      const s = live.engine.stats();
+      const s = handle.engine.stats();
       const data: EngineStats = {
         ...s,
         notifications: p.notifications,
         wakeups: p.wakeups,
-        evaluations: live.engine.evaluations,
-        changedEvaluations: p.changed,
-        evalMsTotal: p.evalMsTotal,
-        evalMsMax: p.evalMsMax,
-        running: p.running,
+        evaluations: handle.engine.evaluations,
+        changedEvaluations: handle.engine.changedEvaluations,
+        batches: handle.engine.batches,
+        skippedByImage: handle.engine.skippedByImage,
+        evalMsTotal: handle.engine.evalMsTotal,
+        evalMsMax: handle.engine.evalMsMax,
+        running: handle.engine.running,
         // serialises every view: only when asked, or the probe would steal the engine's CPU
-        stateBytes: m.state ? stateBytes(live.engine) : null,
+        stateBytes: m.state ? stateBytes(handle.engine) : null,
         loopP50Ms: loop.percentile(50) / 1e6,
         loopP99Ms: loop.percentile(99) / 1e6,
         loopMaxMs: loop.max / 1e6,

@@ -89,3 +89,47 @@ export async function runAsRole(
     conn.release();
   }
 }
+
+/** one unit of a batch: a role context and its statements */
+export interface RoleBatchItem {
+  readonly ctx: RoleContext;
+  readonly statements: readonly { readonly text: string; readonly values: readonly unknown[] }[];
+}
+
+export type RoleBatchResult = { readonly rows: Record<string, unknown>[][] } | { readonly error: unknown };
+
+/**
+ * Several read-only units on ONE connection, pipelined: each unit is its own
+ * transaction (BEGIN READ ONLY, its role context, its statements, COMMIT),
+ * exactly as runAsRole would run it, but all of them leave in one write and
+ * come back in one round trip. The live engine's wake-up evaluates many
+ * views; per view, a round trip and a socket write of its own cost more than
+ * its SELECT. Every statement has its own Sync, so a failing unit aborts only
+ * its own transaction: results are per unit, rows or the unit's first error.
+ */
+export async function runBatchAsRoles(sql: Sql, items: readonly RoleBatchItem[]): Promise<RoleBatchResult[]> {
+  const conn = await sql.reserve();
+  try {
+    const units = items.map((item) => {
+      const sent = [
+        conn.unsafe('begin read only').execute(),
+        conn.unsafe(SET_CONTEXT, contextValues(item.ctx)).execute(),
+        ...item.statements.map((s) => conn.unsafe(s.text, s.values as never[]).execute()),
+        conn.unsafe('commit').execute(),
+      ] as Promise<unknown>[];
+      for (const p of sent) p.catch(() => {});
+      return sent;
+    });
+    const out: RoleBatchResult[] = [];
+    for (const sent of units) {
+      const settled = await Promise.allSettled(sent);
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) out.push({ error: (failed as PromiseRejectedResult).reason });
+      else out.push({ rows: settled.slice(2, -1).map((r) => (r as PromiseFulfilledResult<unknown>).value as Record<string, unknown>[]) });
+    }
+    return out;
+  } finally {
+    // every unit ended with COMMIT (or ROLLBACK after its error): nothing is left open
+    conn.release();
+  }
+}

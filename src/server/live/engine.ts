@@ -23,7 +23,8 @@ import type { CallerPrincipal } from '../http/rest.js';
 import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
 import { diffStates } from '../../protocol/diff.js';
 import { rowStateOf, type RowState } from '../../protocol/rowstate.js';
-import { evaluateView, planView, type PlannedView, type ViewSpec } from './evaluate.js';
+import { performance } from 'node:perf_hooks';
+import { evaluateViews, planView, type Evaluation, type PlannedView, type ViewSpec } from './evaluate.js';
 import { compileMatcher, type ViewMatcher } from './match.js';
 import type { CaptureSecret } from './capture/install.js';
 import type { ChangeEvent } from './capture/decode.js';
@@ -98,14 +99,19 @@ export interface EngineDeps {
   readonly statementTimeoutMs: number;
   /** how long a burst of changes is gathered before evaluating (ms) */
   readonly coalesceMs?: number;
-  /** evaluations running at once */
+  /** evaluation round trips (batches) running at once */
   readonly concurrency?: number;
+  /** views evaluated in one round trip, at most */
+  readonly batchMax?: number;
   /** how long an unsubscribed view is kept for resumes (ms) */
   readonly retainMs?: number;
   readonly log?: (msg: string) => void;
   /** the secret behind row images (capture/install.ts); without it every change wakes every view of its table */
   readonly secret?: () => CaptureSecret | null;
 }
+
+/** views evaluated in one round trip, at most */
+const BATCH_MAX = 32;
 
 /** patches kept per view for resumes: enough for a short disconnect, small in memory */
 const LOG_MAX = 16;
@@ -173,7 +179,8 @@ export class LiveEngine {
   private flushTimer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
   private gcTimer: NodeJS.Timeout;
-  private running = 0;
+  /** evaluation batches running */
+  running = 0;
   private queue: SharedView[] = [];
   /** views marked dirty since the last flush: a flush touches only these */
   private readonly dirtyViews = new Set<SharedView>();
@@ -183,6 +190,13 @@ export class LiveEngine {
   evaluations = 0;
   /** view wake-ups avoided because no row image could match the view (for benchmarks) */
   skippedByImage = 0;
+  /** evaluation round trips (one per batch of views) */
+  batches = 0;
+  /** evaluations whose result differed from the view's state (they produced a patch) */
+  changedEvaluations = 0;
+  /** evaluation wall time summed over views, and the longest batch (ms) */
+  evalMsTotal = 0;
+  evalMsMax = 0;
 
   constructor(private readonly deps: EngineDeps) {
     this.gcTimer = setInterval(() => this.gc(), Math.max(1000, (deps.retainMs ?? 30_000) / 2));
@@ -372,33 +386,57 @@ export class LiveEngine {
   private pump(): void {
     const limit = this.deps.concurrency ?? 4;
     while (this.running < limit && this.queue.length > 0) {
-      const view = this.queue.shift()!;
+      // one batch per free slot, in priority order, each evaluated in one round trip: the waiting
+      // views are shared out so that every free connection (and core) takes part
+      const size = Math.min(this.deps.batchMax ?? BATCH_MAX, Math.ceil(this.queue.length / (limit - this.running)));
+      const batch = this.queue.splice(0, size).filter((v) => !v.running);
+      if (batch.length === 0) continue;
       this.running++;
-      void this.evaluateNow(view).finally(() => {
+      void this.evaluate(batch).finally(() => {
         this.running--;
-        if (view.dirty && !this.closed) this.markDirty(view);
         this.pump();
       });
     }
   }
 
   private evaluateNow(view: SharedView): Promise<void> {
-    if (view.running) return view.running;
-    view.dirty = false;
-    view.running = this.refresh(view).finally(() => {
-      view.running = null;
-    });
-    return view.running;
+    return view.running ?? this.evaluate([view]);
   }
 
-  private async refresh(view: SharedView): Promise<void> {
-    view.evaluations++;
-    this.evaluations++;
-    let ev;
-    try {
-      ev = await evaluateView(this.deps.sql, view.planned, view.spec, view.principal, this.deps.statementTimeoutMs);
-    } catch (e) {
-      const err = toPgliveError(e);
+  /** Evaluates views (none of them running) together; each one's result is applied on its own. */
+  private evaluate(views: readonly SharedView[]): Promise<void> {
+    const run = (async () => {
+      const t0 = performance.now();
+      const results = await evaluateViews(
+        this.deps.sql,
+        views.map((v) => ({ view: v.planned, spec: v.spec, principal: v.principal })),
+        this.deps.statementTimeoutMs,
+      );
+      const ms = performance.now() - t0;
+      this.evalMsTotal += ms * views.length;
+      if (ms > this.evalMsMax) this.evalMsMax = ms;
+      views.forEach((view, i) => this.apply(view, results[i]!));
+    })();
+    const done = run.finally(() => {
+      for (const view of views) {
+        view.running = null;
+        // marked while running (a flush skips running views): queue it again, whoever started this evaluation
+        if (view.dirty && !this.closed) this.markDirty(view);
+      }
+    });
+    for (const view of views) {
+      view.dirty = false;
+      view.evaluations++;
+      this.evaluations++;
+      view.running = done;
+    }
+    this.batches++;
+    return done;
+  }
+
+  private apply(view: SharedView, ev: Evaluation | { error: unknown }): void {
+    if ('error' in ev) {
+      const err = toPgliveError(ev.error);
       view.error = err;
       if (view.state !== null) {
         for (const sub of view.subs) sub.send({ type: 'error', id: sub.id, ...err });
@@ -433,11 +471,13 @@ export class LiveEngine {
         view.version = nextVersion();
         view.log.length = 0;
         view.logBytes = 0;
+        this.changedEvaluations++;
       }
       for (const sub of view.subs) if (sub.held !== null) this.sendSnapshot(sub, view);
       return;
     }
     if (ops !== null && ops.length === 0 && ev.total === view.total) return; // nothing this view shows changed
+    this.changedEvaluations++;
     const from = view.version;
     view.state = next;
     view.rows = rows;

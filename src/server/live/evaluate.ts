@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Relation, SchemaCache } from '../catalog/types.js';
 import { schemaIndex } from '../catalog/index.js';
 import type { Sql } from '../db/pool.js';
-import { runAsRole, withRole, type RoleContext } from '../db/tx.js';
+import { runAsRole, runBatchAsRoles, withRole, type RoleContext } from '../db/tx.js';
 import { PgliveError } from '../errors.js';
 import { planRequest } from '../plan/index.js';
 import type { EmbedNode, ReadNode, ReadPlan } from '../plan/types.js';
@@ -106,14 +106,8 @@ function contentKeys(texts: readonly string[]): string[] {
   });
 }
 
-export async function evaluateView(
-  sql: Sql,
-  view: PlannedView,
-  spec: ViewSpec,
-  principal: CallerPrincipal,
-  statementTimeoutMs: number,
-): Promise<Evaluation> {
-  const ctx: RoleContext = {
+function contextOf(principal: CallerPrincipal, statementTimeoutMs: number): RoleContext {
+  return {
     role: principal.role,
     claims: principal.claims,
     userId: principal.userId,
@@ -121,10 +115,34 @@ export async function evaluateView(
     method: 'GET',
     path: '/live',
   };
-  // one round trip for the page (and the exact total, carried on every row)
-  const stmt = liveStatement(view.plan, view.keyColumns, spec.count === 'exact');
-  const [rows] = (await runAsRole(sql, ctx, [stmt], { readOnly: true })) as unknown as { k: string | null; j: string; total: string | null }[][];
-  const list = rows ?? [];
+}
+
+/**
+ * The page (and the exact total, carried on every row): one statement. Its
+ * text starts with a tag of the role (a hash, never the name: names are not
+ * SQL), so each role gets prepared statements of its own: PostgreSQL
+ * re-plans a cached plan under row-level security whenever the role differs
+ * from the one it was planned for, and pooled connections serve every role.
+ */
+function pageStatement(view: PlannedView, spec: ViewSpec, role: string) {
+  const st = liveStatement(view.plan, view.keyColumns, spec.count === 'exact');
+  return { text: `/* ${roleTag(role)} */ ${st.text}`, values: st.values };
+}
+
+const roleTags = new Map<string, string>();
+function roleTag(role: string): string {
+  let tag = roleTags.get(role);
+  if (tag === undefined) {
+    tag = 'r' + createHash('sha1').update(role).digest('hex').slice(0, 12);
+    if (roleTags.size > 10_000) roleTags.clear();
+    roleTags.set(role, tag);
+  }
+  return tag;
+}
+
+type PageRow = { k: string | null; j: string; total: string | null };
+
+async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleContext, list: readonly PageRow[]): Promise<Evaluation> {
   const texts = list.map((r) => r.j);
   const keys = view.keyColumns.length > 0 ? list.map((r) => r.k!) : contentKeys(texts);
   let total: number | null = null;
@@ -134,4 +152,43 @@ export async function evaluateView(
     total = await withRole(sql, ctx, (tx) => countRows(tx, view.plan, spec.count as 'exact' | 'estimated'), { readOnly: true });
   }
   return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total };
+}
+
+export async function evaluateView(
+  sql: Sql,
+  view: PlannedView,
+  spec: ViewSpec,
+  principal: CallerPrincipal,
+  statementTimeoutMs: number,
+): Promise<Evaluation> {
+  const ctx = contextOf(principal, statementTimeoutMs);
+  const [rows] = (await runAsRole(sql, ctx, [pageStatement(view, spec, principal.role)], { readOnly: true })) as unknown as PageRow[][];
+  return finish(sql, view, spec, ctx, rows ?? []);
+}
+
+export interface BatchItem {
+  readonly view: PlannedView;
+  readonly spec: ViewSpec;
+  readonly principal: CallerPrincipal;
+}
+
+/**
+ * Evaluates several views in one round trip on one connection (see
+ * runBatchAsRoles), each in its own read-only transaction under its own role
+ * and claims; one view's error (a revoked grant, a timeout) is its own. The
+ * result holds an Evaluation or the error per view, in order.
+ */
+export async function evaluateViews(sql: Sql, items: readonly BatchItem[], statementTimeoutMs: number): Promise<(Evaluation | { error: unknown })[]> {
+  const ctxs = items.map((it) => contextOf(it.principal, statementTimeoutMs));
+  const results = await runBatchAsRoles(
+    sql,
+    items.map((it, i) => ({ ctx: ctxs[i]!, statements: [pageStatement(it.view, it.spec, it.principal.role)] })),
+  ).catch((error: unknown) => items.map(() => ({ error })));
+  return Promise.all(
+    results.map((r, i) => {
+      if ('error' in r) return r;
+      const it = items[i]!;
+      return finish(sql, it.view, it.spec, ctxs[i]!, (r.rows[0] ?? []) as unknown as PageRow[]).catch((error: unknown) => ({ error }));
+    }),
+  );
 }

@@ -20,6 +20,14 @@ export interface LiveOptions {
   /** install / sync the capture triggers at start and after schema changes (default true) */
   readonly installTriggers?: boolean;
   readonly coalesceMs?: number;
+  /** evaluation round trips at once (default and maximum: the pool size - 2, at most 8) */
+  readonly concurrency?: number;
+  /**
+   * views evaluated per round trip, pipelined on one connection (default 1:
+   * on the 2-core bench machine, batches saved pglive CPU but cost latency,
+   * since one connection runs its batch serially; see BENCHMARKS.md)
+   */
+  readonly batchMax?: number;
   readonly limits?: Partial<LiveLimits>;
   /** polling period when triggers are unavailable (ms) */
   readonly pollMs?: number;
@@ -53,8 +61,9 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
     sql,
     cache: () => schema.current,
     statementTimeoutMs: deps.config.statementTimeoutMs,
-    coalesceMs: options.coalesceMs ?? 5,
-    concurrency: Math.max(1, Math.min(8, deps.config.poolSize - 2)),
+    coalesceMs: options.coalesceMs ?? 2,
+    concurrency: Math.max(1, Math.min(options.concurrency ?? 8, 8, deps.config.poolSize - 2)),
+    batchMax: options.batchMax ?? 1,
     log,
   });
   const sockets = registerLiveSocket(deps.app, { engine, auth: deps.auth, ...(options.limits ? { limits: options.limits } : {}) });
