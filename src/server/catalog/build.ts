@@ -174,6 +174,7 @@ export function buildRelation(row: RelationRow, parts: RelationParts, types: Typ
     deletable,
     rlsEnabled: row.rls_enabled,
     rlsForced: row.rls_forced,
+    policyColumns: row.policy_columns,
     estimatedRows: row.estimated_rows,
     dependsOn: parts.dependsOn,
     privileges,

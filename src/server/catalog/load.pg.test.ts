@@ -107,6 +107,10 @@ describe('relations', () => {
   it('reads RLS flags, estimates and comments', () => {
     expect([rel('secrets').rlsEnabled, rel('secrets').rlsForced]).toEqual([true, true]);
     expect([rel('customers').rlsEnabled, rel('customers').rlsForced]).toEqual([false, false]);
+    // the columns policies read (for live views: an update of other columns cannot change visibility)
+    expect(rel('secrets').policyColumns).toEqual(['owner']);
+    expect(rel('customers').policyColumns).toEqual([]);
+    expect(rel('notes').policyColumns).toBeNull(); // USING (… notes IS NOT NULL) reads the whole row
     expect(rel('events').estimatedRows).toBe(600); // summed over analysed partitions
     expect(rel('customers').estimatedRows).toBe(-1); // never analysed
     expect(rel('customers').comment).toBe('People who buy things');

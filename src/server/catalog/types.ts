@@ -89,6 +89,11 @@ export interface Relation extends QualifiedName {
   readonly deletable: boolean;
   readonly rlsEnabled: boolean;
   readonly rlsForced: boolean;
+  /**
+   * Columns of this table its row-level security policies read (none when RLS
+   * is off). null or absent: unknown (a policy reads the whole row).
+   */
+  readonly policyColumns?: readonly string[] | null;
   /** pg_class.reltuples, -1 when never analysed */
   readonly estimatedRows: number;
   /** for views and materialized views: the base tables they read, recursively through other views */

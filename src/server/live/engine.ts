@@ -80,6 +80,8 @@ export class SharedView {
   retryMs = 0;
   /** holds a row the pending change touched: evaluate before the others */
   urgent = false;
+  /** a pending change may have changed the total (else the next evaluation keeps it and skips the count) */
+  needsCount = true;
   /** evaluations run (for tests and benchmarks) */
   evaluations = 0;
 
@@ -192,6 +194,8 @@ export class LiveEngine {
   skippedByImage = 0;
   /** evaluation round trips (one per batch of views) */
   batches = 0;
+  /** evaluations that kept the view's total instead of counting again */
+  countsKept = 0;
   /** evaluations whose result differed from the view's state (they produced a patch) */
   changedEvaluations = 0;
   /** evaluation wall time summed over views, and the longest batch (ms) */
@@ -318,7 +322,12 @@ export class LiveEngine {
    * (made with the secret this engine holds), a view of that table is skipped
    * when no image can match its filters and it holds none of the keys.
    */
-  relationChanged(relOid: number, keys: readonly unknown[][] | null = null, images: ChangeEvent['images'] = null): void {
+  relationChanged(
+    relOid: number,
+    keys: readonly unknown[][] | null = null,
+    images: ChangeEvent['images'] = null,
+    columns: ChangeEvent['changed'] = null,
+  ): void {
     const set = this.byRel.get(relOid);
     if (!set) return;
     const changed = keys === null ? null : keys.map((k) => JSON.stringify(k));
@@ -333,7 +342,9 @@ export class LiveEngine {
         this.skippedByImage++;
         continue;
       }
-      this.markDirty(v);
+      // an update of columns no condition or policy reads moves no row in or out: the total stands
+      const keepsTotal = columns !== null && v.matcher !== null && v.matcher.relOid === relOid && v.matcher.keepsMembership(columns);
+      this.markDirty(v, keepsTotal);
     }
   }
 
@@ -364,8 +375,9 @@ export class LiveEngine {
     }
   }
 
-  private markDirty(view: SharedView): void {
+  private markDirty(view: SharedView, keepsTotal = false): void {
     view.dirty = true;
+    if (!keepsTotal) view.needsCount = true;
     this.dirtyViews.add(view);
     if (view.subs.size === 0 && view.idleSince !== null) return; // idle: re-evaluated when someone resumes
     if (!this.flushTimer && !this.closed) {
@@ -405,11 +417,17 @@ export class LiveEngine {
 
   /** Evaluates views (none of them running) together; each one's result is applied on its own. */
   private evaluate(views: readonly SharedView[]): Promise<void> {
+    // the totals that stand: no change since the last count could move a row in or out
+    const keep = views.map((v) => (v.needsCount || v.state === null || v.error !== null ? undefined : v.total));
+    for (const [i, v] of views.entries()) {
+      v.needsCount = false;
+      if (keep[i] !== undefined) this.countsKept++;
+    }
     const run = (async () => {
       const t0 = performance.now();
       const results = await evaluateViews(
         this.deps.sql,
-        views.map((v) => ({ view: v.planned, spec: v.spec, principal: v.principal })),
+        views.map((v, i) => ({ view: v.planned, spec: v.spec, principal: v.principal, ...(keep[i] !== undefined ? { keepTotal: keep[i] } : {}) })),
         this.deps.statementTimeoutMs,
       );
       const ms = performance.now() - t0;

@@ -124,8 +124,8 @@ function contextOf(principal: CallerPrincipal, statementTimeoutMs: number): Role
  * re-plans a cached plan under row-level security whenever the role differs
  * from the one it was planned for, and pooled connections serve every role.
  */
-function pageStatement(view: PlannedView, spec: ViewSpec, role: string) {
-  const st = liveStatement(view.plan, view.keyColumns, spec.count === 'exact');
+function pageStatement(view: PlannedView, spec: ViewSpec, role: string, count = true) {
+  const st = liveStatement(view.plan, view.keyColumns, count && spec.count === 'exact');
   return { text: `/* ${roleTag(role)} */ ${st.text}`, values: st.values };
 }
 
@@ -142,11 +142,12 @@ function roleTag(role: string): string {
 
 type PageRow = { k: string | null; j: string; total: string | null };
 
-async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleContext, list: readonly PageRow[]): Promise<Evaluation> {
+async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleContext, list: readonly PageRow[], keepTotal?: number | null): Promise<Evaluation> {
   const texts = list.map((r) => r.j);
   const keys = view.keyColumns.length > 0 ? list.map((r) => r.k!) : contentKeys(texts);
   let total: number | null = null;
-  if (spec.count === 'exact' && list.length > 0) total = Number(list[0]!.total);
+  if (keepTotal !== undefined) total = keepTotal;
+  else if (spec.count === 'exact' && list.length > 0) total = Number(list[0]!.total);
   else if (spec.count !== 'none') {
     // an empty window carries no total; estimated counts need the planner first
     total = await withRole(sql, ctx, (tx) => countRows(tx, view.plan, spec.count as 'exact' | 'estimated'), { readOnly: true });
@@ -170,6 +171,8 @@ export interface BatchItem {
   readonly view: PlannedView;
   readonly spec: ViewSpec;
   readonly principal: CallerPrincipal;
+  /** a total known to stand (no change since it was counted can move a row in or out): not counted again */
+  readonly keepTotal?: number | null;
 }
 
 /**
@@ -182,13 +185,13 @@ export async function evaluateViews(sql: Sql, items: readonly BatchItem[], state
   const ctxs = items.map((it) => contextOf(it.principal, statementTimeoutMs));
   const results = await runBatchAsRoles(
     sql,
-    items.map((it, i) => ({ ctx: ctxs[i]!, statements: [pageStatement(it.view, it.spec, it.principal.role)] })),
+    items.map((it, i) => ({ ctx: ctxs[i]!, statements: [pageStatement(it.view, it.spec, it.principal.role, it.keepTotal === undefined)] })),
   ).catch((error: unknown) => items.map(() => ({ error })));
   return Promise.all(
     results.map((r, i) => {
       if ('error' in r) return r;
       const it = items[i]!;
-      return finish(sql, it.view, it.spec, ctxs[i]!, (r.rows[0] ?? []) as unknown as PageRow[]).catch((error: unknown) => ({ error }));
+      return finish(sql, it.view, it.spec, ctxs[i]!, (r.rows[0] ?? []) as unknown as PageRow[], it.keepTotal).catch((error: unknown) => ({ error }));
     }),
   );
 }

@@ -93,7 +93,7 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
   const listener = await startListener(sql, {
     change(payload) {
       const ev = decodeChange(payload);
-      if (ev) engine.relationChanged(ev.relOid, ev.keys, ev.images);
+      if (ev) engine.relationChanged(ev.relOid, ev.keys, ev.images, ev.changed);
     },
     control(payload) {
       if (payload === 'reload schema') void reload();

@@ -186,6 +186,25 @@ describe('compileMatcher', () => {
     expect(may([filter('kind', 'eq', 'a')], { id: 1 })).toBe(false);
   });
 
+  it('keepsMembership: only updates of columns no condition and no policy reads keep the total', () => {
+    const withPolicy = (policyColumns: readonly string[] | null | undefined, conditions: PlannedCondition[]) => {
+      const p = plan(conditions);
+      (p.node.source as { relation: Relation }).relation = { ...relation, policyColumns } as Relation;
+      return compileMatcher(p, secret)!;
+    };
+    const m = withPolicy(['flag'], [filter('kind', 'eq', 'a'), or(filter('id', 'gt', '3'), is('mood', 'null'))]);
+    expect(m.keepsMembership(['amount'])).toBe(true);
+    expect(m.keepsMembership([])).toBe(true);
+    expect(m.keepsMembership(['amount', 'kind'])).toBe(false);
+    expect(m.keepsMembership(['mood'])).toBe(false); // nested in or()
+    expect(m.keepsMembership(['flag'])).toBe(false); // read by a policy
+    expect(withPolicy(null, [filter('kind', 'eq', 'a')]).keepsMembership(['amount'])).toBe(false); // a policy reads whole rows
+    expect(withPolicy(undefined, []).keepsMembership(['amount'])).toBe(false); // unknown (an old cache)
+    expect(withPolicy([], []).keepsMembership(['amount'])).toBe(true);
+    const embed = { kind: 'embed-exists', embed: {} as never, exists: true } as PlannedCondition;
+    expect(withPolicy([], [embed]).keepsMembership(['amount'])).toBe(false); // depends on other rows
+  });
+
   it('matches everything without conditions, and nothing it cannot see through', () => {
     expect(may([], { id: 1 })).toBe(true);
     expect(compileMatcher(plan([], { inner: true }), secret)).toBeNull();

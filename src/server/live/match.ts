@@ -130,6 +130,12 @@ export interface ViewMatcher {
   readonly relOid: number;
   /** false only when no image can satisfy the view's conditions */
   mayMatch(images: readonly string[]): boolean;
+  /**
+   * true when an update that changed only these columns cannot move any row
+   * in or out of the view (so its total stands): none of them is read by the
+   * view's conditions or by the table's row-level security policies
+   */
+  keepsMembership(changed: readonly string[]): boolean;
 }
 
 /**
@@ -147,9 +153,16 @@ export function compileMatcher(plan: ReadPlan, secret: CaptureSecret): ViewMatch
       .digest('hex')
       .slice(0, TOKEN_HEX);
   const tests = node.conditions.map((c) => compile(c, token));
-  if (tests.length === 0) return { relOid: rel.oid, mayMatch: () => true };
+  // what decides membership: the columns the conditions read, and the policies' columns;
+  // unknown when a condition looks at embedded rows or a policy reads the whole row
+  const read = new Set<string>();
+  const known = node.conditions.every((c) => conditionColumns(c, read)) && Array.isArray(rel.policyColumns);
+  for (const c of rel.policyColumns ?? []) read.add(c);
+  const keepsMembership = (changed: readonly string[]) => known && !changed.some((c) => read.has(c));
+  if (tests.length === 0) return { relOid: rel.oid, mayMatch: () => true, keepsMembership };
   return {
     relOid: rel.oid,
+    keepsMembership,
     mayMatch(images) {
       return images.some((img) => {
         let bits: Truths = T;
@@ -161,6 +174,20 @@ export function compileMatcher(plan: ReadPlan, secret: CaptureSecret): ViewMatch
       });
     },
   };
+}
+
+/** adds the root columns a condition reads; false when it also depends on other rows (embeds) */
+function conditionColumns(c: PlannedCondition, out: Set<string>): boolean {
+  switch (c.kind) {
+    case 'embed-exists':
+      return false;
+    case 'and':
+    case 'or':
+      return c.children.every((ch) => conditionColumns(ch, out));
+    case 'filter':
+      out.add(c.ref.column.name);
+      return true;
+  }
 }
 
 function compile(c: PlannedCondition, token: (name: string, json: string | null) => string): Test {

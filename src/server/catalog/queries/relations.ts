@@ -24,6 +24,8 @@ export interface RelationRow {
   comment: string | null;
   rls_enabled: boolean;
   rls_forced: boolean;
+  /** columns of this table that its row-level security policies read; null: a whole-row reference */
+  policy_columns: string[] | null;
   estimated_rows: number;
   /** pg_relation_is_updatable bitmask: 8 insert, 4 update, 16 delete (views and foreign tables) */
   updatable_mask: number;
@@ -41,6 +43,20 @@ export function relationsQuery(sql: TxSql, schemas: readonly string[]) {
       d.description as comment,
       c.relrowsecurity as rls_enabled,
       c.relforcerowsecurity as rls_forced,
+      case when not c.relrowsecurity then '{}'::text[]
+        -- a whole-row reference in a policy that filters reads: every column counts (pg_depend
+        -- does not record those, so they are found in the expression's node tree)
+        when exists (select from pg_policy p0 where p0.polrelid = c.oid and p0.polcmd in ('r', '*')
+                       and p0.polqual::text ~ ':varattno 0 ') then null
+        -- a policy expression records a dependency on every column it reads
+        else coalesce((
+          select array_agg(distinct a.attname::text)
+          from pg_policy pol
+          join pg_depend dep on dep.classid = 'pg_policy'::regclass and dep.objid = pol.oid
+            and dep.refclassid = 'pg_class'::regclass and dep.refobjid = c.oid and dep.refobjsubid > 0
+          join pg_attribute a on a.attrelid = c.oid and a.attnum = dep.refobjsubid
+          where pol.polrelid = c.oid
+        ), '{}') end as policy_columns,
       case when c.relkind = 'p' then coalesce((
         -- a partitioned parent has no rows of its own: add up the analysed leaves
         select case when bool_or(pc.reltuples >= 0) then sum(greatest(pc.reltuples, 0)) else -1 end

@@ -219,6 +219,24 @@ describe('row changes', () => {
     await changes();
   });
 
+  it('an update lists the columns it changed (exactly), unless a key changed', async () => {
+    await sql`insert into capture_test.items (id, name) values (70, 'a'), (71, 'b')`;
+    await sql`update capture_test.items set name = 'a2' where id = 70`;
+    await sql`update capture_test.items set name = name where id in (70, 71)`;
+    await sql`update capture_test.items set name = case id when 70 then 'x' else name end where id in (70, 71)`;
+    await sql`update capture_test.items set id = 72 where id = 71`;
+    const events = decoded(await changes());
+    expect(events.map((e) => [e.op, e.changed === null ? null : [...e.changed].sort()])).toEqual([
+      ['insert', null],
+      ['update', ['name']],
+      ['update', []],
+      ['update', ['name']], // one of the two rows changed
+      ['update', null],
+    ]);
+    await sql`delete from capture_test.items`;
+    await changes();
+  });
+
   it('row images hold one token per column of each row version; bulk statements carry none', async () => {
     await sql`insert into capture_test.items (id) values (60), (61)`;
     await sql`update capture_test.items set id = id where id = 60`;

@@ -29,6 +29,11 @@ export interface ChangeEvent {
    * payload has none (large statements, no key, too big to fit).
    */
   readonly images: { readonly keyId: string; readonly rows: readonly string[] } | null;
+  /**
+   * For an update: the columns whose value changed in some row (exact); null
+   * when unknown (a key changed, a large statement, not an update).
+   */
+  readonly changed: readonly string[] | null;
 }
 
 const OPS: Readonly<Record<string, ChangeOp>> = { I: 'insert', U: 'update', D: 'delete', T: 'truncate', R: 'refresh' };
@@ -44,12 +49,12 @@ export function decodeChange(payload: string): ChangeEvent | null {
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { r, o, x, k, s, h } = value as Record<string, unknown>;
+  const { r, o, x, k, s, h, c } = value as Record<string, unknown>;
   if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0 || r > MAX_OID) return null;
   const op = typeof o === 'string' && Object.hasOwn(OPS, o) ? OPS[o] : undefined;
   if (op === undefined) return null;
   if (typeof x !== 'string' || !/^[0-9]{1,20}$/.test(x)) return null;
-  if (k === undefined) return { relOid: r, op, txid: x, keys: null, images: null };
+  if (k === undefined) return { relOid: r, op, txid: x, keys: null, images: null, changed: null };
   if (!Array.isArray(k) || k.length === 0 || !k.every((key) => Array.isArray(key) && key.length > 0)) return null;
   let images: ChangeEvent['images'] = null;
   if (h !== undefined || s !== undefined) {
@@ -57,5 +62,10 @@ export function decodeChange(payload: string): ChangeEvent | null {
     if (!h.every((img) => typeof img === 'string' && img.length > 0 && img.length % TOKEN_HEX === 0 && HEX.test(img))) return null;
     images = { keyId: s, rows: h as string[] };
   }
-  return { relOid: r, op, txid: x, keys: k as unknown[][], images };
+  let changed: string[] | null = null;
+  if (c !== undefined) {
+    if (op !== 'update' || !Array.isArray(c) || !c.every((name) => typeof name === 'string')) return null;
+    changed = c as string[];
+  }
+  return { relOid: r, op, txid: x, keys: k as unknown[][], images, changed };
 }

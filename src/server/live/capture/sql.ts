@@ -97,6 +97,27 @@ function smallStatement(rows: string): string {
 }
 
 /**
+ * An UPDATE's keys and images, and the columns it changed: "c" lists every
+ * column whose value differs between the old and new version of some row
+ * (exact jsonb comparison, rows paired by key), so the server knows an update
+ * that touched no filtered column cannot move a row in or out of a view.
+ * changed stays null when a key changed (rows cannot be paired).
+ */
+function updateStatement(): string {
+  const limit = `${SMALL_STATEMENT_ROWS} + 1`;
+  return `with o as (select ${staticKey('j')} as k, j from (select to_jsonb(x) as j from ${OLD_TABLE} as x limit ${limit}) as s),
+           w as (select ${staticKey('j')} as k, j from (select to_jsonb(x) as j from ${NEW_TABLE} as x limit ${limit}) as s),
+           a as (select k, ${imageOf('j')} as h from o union all select k, ${imageOf('j')} from w)
+      select (select count(distinct k)::integer from a), (select string_agg(distinct k, ',') from a),
+             (select case when count(h) = count(*) then '"' || string_agg(h, '","') || '"' end from a),
+             case when (select count(*) from o) = (select count(*) from o join w using (k)) then
+               (select coalesce(string_agg(distinct to_jsonb(e.key)::text, ','), '')
+                  from o join w using (k), jsonb_each(w.j) as e
+                 where e.value is distinct from o.j -> e.key) end
+        into n, keys, images, changed;`;
+}
+
+/**
  * The trigger function. Primary key column names come as trigger arguments
  * (none: the table has no key, payloads never carry "k"). Key values are
  * rendered as jsonb, so they decode to the values row_to_json gives the
@@ -109,8 +130,10 @@ function smallStatement(rows: string): string {
  * - larger ones build a query over the key columns only (format %I) and
  *   EXECUTE it: planned every time, but paid once per bulk statement.
  *
- * Payload: {"r": oid, "o": op, "x": txid, "k": [keys…], "s": key id, "h": [images…]};
- * "s"/"h" only for small statements when they fit, "k" only when it fits.
+ * Payload: {"r": oid, "o": op, "x": txid, "k": [keys…], "c": [changed columns…],
+ * "s": key id, "h": [images…]}; "c" only for small updates whose rows pair up
+ * by key, "s"/"h" only for small statements, each only when it fits; "k" only
+ * when it fits.
  *
  * The function is SECURITY DEFINER (it reads the image secret, which the
  * writing roles may not), so search_path is pinned: nothing planted in a
@@ -124,6 +147,7 @@ declare
   n integer;
   keys text;
   images text;
+  changed text;
   secret text;
   key_id text;
   payload text;
@@ -153,8 +177,7 @@ begin
   -- an UPDATE that changes a key reports the old and the new one, each once.
   select s.secret, left(md5(s.secret), ${TOKEN_HEX}) into secret, key_id from ${CAPTURE_KEY_TABLE} as s;
   if tg_op = 'UPDATE' then
-    ${smallStatement(`(select to_jsonb(o) as j from ${OLD_TABLE} as o limit ${SMALL_STATEMENT_ROWS} + 1)
-          union all (select to_jsonb(w) from ${NEW_TABLE} as w limit ${SMALL_STATEMENT_ROWS} + 1)`)}
+    ${updateStatement()}
   elsif tg_op = 'INSERT' then
     ${smallStatement(`select to_jsonb(r) as j from ${NEW_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1`)}
   else
@@ -167,6 +190,7 @@ begin
 
   if n > ${SMALL_STATEMENT_ROWS} then
     images := null;
+    changed := null;
     -- '[' || to_jsonb(k1)::text || ',' || to_jsonb(k2)::text || ']'
     select '''['' || ' || string_agg(format('to_jsonb(%I)::text', a), ' || '','' || ' order by i) || ' || '']'''
       into key_sql
@@ -189,6 +213,9 @@ begin
   if n <= ${MAX_KEYS} then
     -- the richest payload that fits: keys and images, keys only, or "the table changed"
     keys := head || ',"k":[' || keys || ']';
+    if changed is not null and octet_length(keys) + octet_length(changed) + 10 <= ${MAX_PAYLOAD_BYTES} then
+      keys := keys || ',"c":[' || changed || ']';
+    end if;
     if images is not null and octet_length(keys) + octet_length(images) + 30 <= ${MAX_PAYLOAD_BYTES} then
       payload := keys || ',"s":"' || key_id || '","h":[' || images || ']}';
     elsif octet_length(keys) < ${MAX_PAYLOAD_BYTES} then
