@@ -37,11 +37,13 @@ grant usage on schema public to bench_live_viewer, bench_live_editor, bench_live
 grant select on bench_events to bench_live_viewer, bench_live_auditor, bench_live_tenant;
 grant select, update on bench_events to bench_live_editor;
 
--- RLS: three roles see every row; the tenant role sees the rows of the tenant in its JWT
+-- RLS: three roles see every row; the tenant role sees the rows of the tenant in its JWT.
+-- The claim is read in a scalar subquery, as PostgreSQL's and Supabase's RLS guides advise:
+-- evaluated once per statement (an InitPlan), not parsed from JSON for every row.
 alter table bench_events enable row level security;
 create policy bench_events_all on bench_events for select
   to bench_live_viewer, bench_live_editor, bench_live_auditor using (true);
 create policy bench_events_tenant on bench_events for select
-  to bench_live_tenant using (tenant = coalesce((current_setting('request.jwt.claims', true)::jsonb ->> 'tenant')::int, -1));
+  to bench_live_tenant using (tenant = (select coalesce((current_setting('request.jwt.claims', true)::jsonb ->> 'tenant')::int, -1)));
 
 analyze bench_events;
