@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { isDriverTypeFetchFailure } from './src/server/db/pool.js';
+import { isDriverClosedSocketWrite, isDriverTypeFetchFailure } from './src/server/db/pool.js';
 
 export default defineConfig({
   test: {
@@ -11,6 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     // the fault tests drop connections; postgres.js's unawaited type query on a new
     // connection then rejects unhandled (see isDriverTypeFetchFailure in src/server/db/pool.ts)
-    onUnhandledError: (error) => (isDriverTypeFetchFailure(error) ? false : undefined),
+    // (and isDriverClosedSocketWrite: a write scheduled on a connection the driver already closed)
+    onUnhandledError: (error) => (isDriverTypeFetchFailure(error) || isDriverClosedSocketWrite(error) ? false : undefined),
   },
 });

@@ -96,9 +96,9 @@ function stateBytes(engine: LiveEngine): NonNullable<EngineStats['stateBytes']> 
   let log = 0;
   let logEntries = 0;
   for (const v of engine.views.values()) {
-    for (const [k, row] of v.rows) rows += k.length + JSON.stringify(row).length;
-    if (v.state) for (const h of v.state.hashes.values()) hashes += h.byteLength;
-    for (const e of v.log) log += JSON.stringify(e.ops).length;
+    if (v.state) for (const [i, k] of v.state.keys.entries()) rows += k.length + v.texts[i]!.length;
+    if (v.state) hashes += v.state.hashes.byteLength;
+    for (const e of v.log) log += e.ops.length;
     logEntries += v.log.length;
   }
   return { rows, hashes, log, logEntries };

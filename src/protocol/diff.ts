@@ -12,7 +12,7 @@
  */
 import type { PatchOp, Row } from './live.js';
 import { longestIncreasingSubsequence } from './lis.js';
-import { HASHES_PER_FIELD, type RowState } from './rowstate.js';
+import { HASHES_PER_FIELD, hashOffset, type RowState } from './rowstate.js';
 
 /**
  * `rowsByKey` returns the next evaluation's row for a key of `next`; it is only
@@ -26,10 +26,8 @@ export function diffStates(held: RowState, next: RowState, rowsByKey: (key: stri
   const placed: PatchOp[] = [];
   const updates: PatchOp[] = [];
 
-  const heldIndex = new Map<string, number>();
-  held.keys.forEach((key, i) => heldIndex.set(key, i));
-  const nextKeys = new Set(next.keys);
-  for (const key of held.keys) if (!nextKeys.has(key)) removes.push({ op: 'remove', key });
+  const heldIndex = held.index;
+  for (const key of held.keys) if (!next.index.has(key)) removes.push({ op: 'remove', key });
 
   // kept keys in next order, with their old positions; the LIS of those positions stays put
   const keptNextIndex: number[] = [];
@@ -74,15 +72,19 @@ function changedFields(held: RowState, next: RowState): (key: string) => string[
   const heldPos = sameFields
     ? next.fields.map((_, i) => i)
     : next.fields.map((name) => held.fields.indexOf(name));
+  const a = held.hashes;
+  const b = next.hashes;
   return (key) => {
-    const a = held.hashes.get(key);
-    const b = next.hashes.get(key);
-    if (a === undefined || b === undefined) throw new Error(`diffStates: no hashes for row ${key}`);
+    const i = held.index.get(key);
+    const j = next.index.get(key);
+    if (i === undefined || j === undefined) throw new Error(`diffStates: no hashes for row ${key}`);
+    const heldBase = hashOffset(held, i);
+    const nextBase = hashOffset(next, j);
     const out: string[] = [];
     for (let f = 0; f < next.fields.length; f++) {
       const h = heldPos[f]!;
-      const at = f * HASHES_PER_FIELD;
-      const from = h * HASHES_PER_FIELD;
+      const at = nextBase + f * HASHES_PER_FIELD;
+      const from = heldBase + h * HASHES_PER_FIELD;
       if (h < 0 || a[from] !== b[at] || a[from + 1] !== b[at + 1]) out.push(next.fields[f]!);
     }
     return out;

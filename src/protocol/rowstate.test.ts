@@ -6,7 +6,9 @@ describe('rowStateOf', () => {
     const s = rowStateOf(['[2]', '[1]'], [{ id: 2, v: 'b' }, { id: 1, v: 'a' }]);
     expect(s.keys).toEqual(['[2]', '[1]']);
     expect(s.fields).toEqual(['id', 'v']);
-    expect(s.hashes.get('[1]')).toHaveLength(4);
+    expect(s.hashes).toHaveLength(8); // 2 rows × 2 fields × 2 hashes
+    expect(s.index.get('[1]')).toBe(1);
+    expect(Array.from(s.hashes.subarray(4, 8))).toEqual(Array.from(hashRow({ id: 1, v: 'a' }, ['id', 'v'])));
   });
 
   it('defaults the field list to the union in first-seen order', () => {

@@ -17,10 +17,22 @@ import type { Row } from './live.js';
 export interface RowState {
   /** row keys in result order, unique */
   readonly keys: readonly string[];
-  /** key → 2 hashes per field, in `fields` order: [h1(f0), h2(f0), h1(f1), h2(f1), …] */
-  readonly hashes: ReadonlyMap<string, Uint32Array>;
+  /** key → its position in `keys` */
+  readonly index: ReadonlyMap<string, number>;
+  /**
+   * 2 hashes per field per row, rows in `keys` order, fields in `fields` order:
+   * row i, field f at [(i × fields.length + f) × 2] and the next slot. One
+   * array per state, not one per row: a typed array costs ~200 bytes of
+   * overhead, more than a row's hashes.
+   */
+  readonly hashes: Uint32Array;
   /** field names, in the order their hashes are stored */
   readonly fields: readonly string[];
+}
+
+/** where a row's hashes start in RowState.hashes (in array slots) */
+export function hashOffset(state: RowState, position: number): number {
+  return position * state.fields.length * HASHES_PER_FIELD;
 }
 
 /** hashes stored per field */
@@ -37,13 +49,15 @@ const ABSENT = '\u0000absent';
 export function rowStateOf(keys: readonly string[], rows: readonly Row[], fields?: readonly string[]): RowState {
   if (keys.length !== rows.length) throw new Error(`rowStateOf: ${keys.length} keys for ${rows.length} rows`);
   const names = fields ?? fieldsOf(rows);
-  const hashes = new Map<string, Uint32Array>();
+  const index = new Map<string, number>();
+  const hashes = new Uint32Array(keys.length * names.length * HASHES_PER_FIELD);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (hashes.has(key)) throw new Error(`rowStateOf: duplicate row key ${key}`);
-    hashes.set(key, hashRow(rows[i]!, names));
+    if (index.has(key)) throw new Error(`rowStateOf: duplicate row key ${key}`);
+    index.set(key, i);
+    hashRowInto(rows[i]!, names, hashes, i * names.length * HASHES_PER_FIELD);
   }
-  return { keys: [...keys], hashes, fields: [...names] };
+  return { keys: [...keys], index, hashes, fields: [...names] };
 }
 
 /** union of field names in first-seen order */
@@ -56,12 +70,16 @@ export function fieldsOf(rows: readonly Row[]): string[] {
 /** The fingerprints of one row's fields, in `fields` order. */
 export function hashRow(row: Row, fields: readonly string[]): Uint32Array {
   const out = new Uint32Array(fields.length * HASHES_PER_FIELD);
+  hashRowInto(row, fields, out, 0);
+  return out;
+}
+
+function hashRowInto(row: Row, fields: readonly string[], out: Uint32Array, at: number): void {
   for (let f = 0; f < fields.length; f++) {
     const name = fields[f]!;
     const text = Object.prototype.hasOwnProperty.call(row, name) ? jsonText(row[name]) : ABSENT;
-    hashText(text, out, f * HASHES_PER_FIELD);
+    hashText(text, out, at + f * HASHES_PER_FIELD);
   }
-  return out;
 }
 
 function jsonText(value: unknown): string {

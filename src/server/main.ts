@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, loadConfig, VERSION, type LoadedConfig } from './config/load.js';
 import type { Config } from './config/types.js';
-import { createPool, isDriverTypeFetchFailure } from './db/pool.js';
+import { createPool, isDriverClosedSocketWrite, isDriverTypeFetchFailure } from './db/pool.js';
 import { describeStartupError, maskUrl } from './db/startup-errors.js';
 import { startServer, type ServerHandle } from './server.js';
 import { uninstall } from './uninstall.js';
@@ -60,6 +60,14 @@ async function serve(config: Config): Promise<void> {
     // the driver's own unawaited type query on a connection that dropped: it reconnects by itself
     if (isDriverTypeFetchFailure(reason)) return;
     throw reason; // anything else is a bug: crash as Node would
+  });
+  process.on('uncaughtException', (error) => {
+    if (isDriverClosedSocketWrite(error)) {
+      process.stderr.write('pglive: the database driver wrote to a closed connection (ignored; it reconnects)\n');
+      return;
+    }
+    process.stderr.write(`${error.stack ?? String(error)}\n`);
+    process.exit(1);
   });
 
   try {

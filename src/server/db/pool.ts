@@ -93,3 +93,18 @@ export function isDriverTypeFetchFailure(reason: unknown): boolean {
   const { query, code } = reason as { query?: unknown; code?: unknown };
   return typeof query === 'string' && /select b\.oid, b\.typarray\s+from pg_catalog\.pg_type a/.test(query) && typeof code === 'string';
 }
+
+/**
+ * postgres.js can also write to a connection whose socket it already dropped
+ * (a reserved connection handed out while PostgreSQL restarts): the write is
+ * scheduled with setImmediate and throws a TypeError outside any promise. The
+ * queries on that connection never settle (the live engine times them out).
+ */
+export function isDriverClosedSocketWrite(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'TypeError' &&
+    /reading 'write'/.test(error.message) &&
+    /postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? '')
+  );
+}

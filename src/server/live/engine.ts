@@ -50,10 +50,9 @@ export interface Subscriber {
 export interface LogEntry {
   readonly from: number;
   readonly to: number;
-  readonly ops: readonly PatchOp[];
+  /** the ops as JSON text (kept as text: parsed objects cost several times more memory) */
+  readonly ops: string;
   readonly total: number | null;
-  /** size of ops as JSON, for the log's byte cap */
-  readonly bytes: number;
 }
 
 export class SharedView {
@@ -61,11 +60,11 @@ export class SharedView {
   /** decides from row images whether a change can touch this view; null: every change can */
   matcher: ViewMatcher | null = null;
   state: RowState | null = null;
-  /** current rows as JSON text (parsed only for snapshots and changed rows: a third of the memory) */
-  rows = new Map<string, string>();
+  /** current rows as JSON text, in state.keys order (parsed only for snapshots and changed rows) */
+  texts: readonly string[] = [];
 
   row(key: string): Row {
-    return JSON.parse(this.rows.get(key)!) as Row;
+    return JSON.parse(this.texts[this.state!.index.get(key)!]!) as Row;
   }
   total: number | null = null;
   version = 0;
@@ -150,25 +149,24 @@ function toPgliveError(e: unknown): { code: string; message: string; details: st
   return new PgliveError('PGLIVE500', 'Live view evaluation failed').toBody();
 }
 
+/**
+ * An evaluation that has not settled this long after its statement timeout is
+ * given up (and retried): the driver can leave queries on a connection it
+ * dropped unanswered forever, and a view must never stay stuck behind one.
+ */
+const EVALUATION_GRACE_MS = 5000;
+
+function withDeadline<T>(work: Promise<T>, ms: number, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback()), ms);
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
-
-/** the keys a state holds, normalised like change payload keys (JSON of the key array) */
-const heldKeyCache = new WeakMap<RowState, Set<string>>();
-function heldKeys(state: RowState): Set<string> {
-  let set = heldKeyCache.get(state);
-  if (!set) {
-    set = new Set(state.keys.map((k) => {
-      try {
-        return JSON.stringify(JSON.parse(k));
-      } catch {
-        return k;
-      }
-    }));
-    heldKeyCache.set(state, set);
-  }
-  return set;
-}
 
 function sameFields(a: RowState, b: RowState): boolean {
   return a.fields.length === b.fields.length && a.fields.every((f, i) => f === b.fields[i]);
@@ -286,7 +284,7 @@ export class LiveEngine {
       const start = view.log.findIndex((e) => e.from === version);
       if (start < 0) return false;
       for (const e of view.log.slice(start)) {
-        sub.send({ type: 'patch', id: sub.id, fromVersion: e.from, toVersion: e.to, ops: [...e.ops], total: e.total });
+        sub.send({ type: 'patch', id: sub.id, fromVersion: e.from, toVersion: e.to, ops: JSON.parse(e.ops) as PatchOp[], total: e.total });
       }
     }
     sub.held = view.state;
@@ -336,7 +334,7 @@ export class LiveEngine {
     for (const v of set) {
       const own = v.planned.keyColumns.length > 0 && v.planned.plan.node.source.relation?.oid === relOid;
       // views showing a changed row are evaluated first (their patch is what users wait for)
-      const holds = changed !== null && v.state !== null && own && changed.some((k) => heldKeys(v.state!).has(k));
+      const holds = changed !== null && v.state !== null && own && changed.some((k) => v.state!.index.has(k));
       if (holds) v.urgent = true;
       else if (rows !== null && v.matcher !== null && v.matcher.relOid === relOid && !v.matcher.mayMatch(rows)) {
         this.skippedByImage++;
@@ -425,10 +423,14 @@ export class LiveEngine {
     }
     const run = (async () => {
       const t0 = performance.now();
-      const results = await evaluateViews(
-        this.deps.sql,
-        views.map((v, i) => ({ view: v.planned, spec: v.spec, principal: v.principal, ...(keep[i] !== undefined ? { keepTotal: keep[i] } : {}) })),
-        this.deps.statementTimeoutMs,
+      const results = await withDeadline(
+        evaluateViews(
+          this.deps.sql,
+          views.map((v, i) => ({ view: v.planned, spec: v.spec, principal: v.principal, ...(keep[i] !== undefined ? { keepTotal: keep[i] } : {}) })),
+          this.deps.statementTimeoutMs,
+        ),
+        this.deps.statementTimeoutMs > 0 ? this.deps.statementTimeoutMs + EVALUATION_GRACE_MS : 5 * 60_000,
+        () => views.map(() => ({ error: new PgliveError('PGLIVE501', 'The database did not answer; retrying') })),
       );
       const ms = performance.now() - t0;
       this.evalMsTotal += ms * views.length;
@@ -469,22 +471,21 @@ export class LiveEngine {
     view.error = null;
     view.retryMs = 0;
     const next = rowStateOf(ev.keys, ev.rows);
-    const rows = new Map<string, string>();
-    ev.keys.forEach((k, i) => rows.set(k, ev.texts[i]!));
+    const rows = ev.texts;
     const prev = view.state;
     if (prev === null) {
       view.state = next;
-      view.rows = rows;
+      view.texts = rows;
       view.total = ev.total;
       view.version = nextVersion();
       return;
     }
-    const ops = sameFields(prev, next) ? diffStates(prev, next, (k) => JSON.parse(rows.get(k)!) as Row) : null;
+    const ops = sameFields(prev, next) ? diffStates(prev, next, (k) => ev.rows[next.index.get(k)!]!) : null;
     if (recovering) {
       // subscribers were told about the failure: give them a fresh, known-good state
       if (ops === null || ops.length > 0 || ev.total !== view.total) {
         view.state = next;
-        view.rows = rows;
+        view.texts = rows;
         view.total = ev.total;
         view.version = nextVersion();
         view.log.length = 0;
@@ -498,15 +499,15 @@ export class LiveEngine {
     this.changedEvaluations++;
     const from = view.version;
     view.state = next;
-    view.rows = rows;
+    view.texts = rows;
     view.total = ev.total;
     view.version = nextVersion();
     if (ops !== null) {
-      const bytes = JSON.stringify(ops).length;
-      view.log.push({ from, to: view.version, ops, total: ev.total, bytes });
-      view.logBytes += bytes;
+      const json = JSON.stringify(ops);
+      view.log.push({ from, to: view.version, ops: json, total: ev.total });
+      view.logBytes += json.length;
       while (view.log.length > LOG_MAX || (view.logBytes > LOG_MAX_BYTES && view.log.length > 0)) {
-        view.logBytes -= view.log.shift()!.bytes;
+        view.logBytes -= view.log.shift()!.ops.length;
       }
     } else {
       view.log.length = 0; // the column set changed: patches cannot express it

@@ -95,6 +95,10 @@ export function planView(cache: SchemaCache, spec: ViewSpec, role: string): Plan
   return { plan, keyColumns: keyColumns.length === rel.primaryKey.length ? keyColumns : [], dependsOn: [...deps] };
 }
 
+function normalKey(k: string): string {
+  return /^\[[0-9-]+\]$/.test(k) ? k : JSON.stringify(JSON.parse(k));
+}
+
 /** Content identity for rows without a key: the row text plus its occurrence number. */
 function contentKeys(texts: readonly string[]): string[] {
   const seen = new Map<string, number>();
@@ -144,7 +148,9 @@ type PageRow = { k: string | null; j: string; total: string | null };
 
 async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleContext, list: readonly PageRow[], keepTotal?: number | null): Promise<Evaluation> {
   const texts = list.map((r) => r.j);
-  const keys = view.keyColumns.length > 0 ? list.map((r) => r.k!) : contentKeys(texts);
+  // keys as JSON.stringify writes them (json_build_array::text puts spaces after commas): the
+  // form change payloads decode to, so a held key is found by a plain lookup
+  const keys = view.keyColumns.length > 0 ? list.map((r) => normalKey(r.k!)) : contentKeys(texts);
   let total: number | null = null;
   if (keepTotal !== undefined) total = keepTotal;
   else if (spec.count === 'exact' && list.length > 0) total = Number(list[0]!.total);
