@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { LiveClient, type LiveQuery, type WebSocketCtor } from '../../src/client/index.js';
 import type { Row } from '../../src/protocol/live.js';
 import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
+import { Rng } from '../support/rng.js';
 
 const SEED = Number(process.env.LIVE_ORACLE_SEED ?? 20_240_611);
 const TOTAL_OPS = Number(process.env.LIVE_ORACLE_OPS ?? 2000);
@@ -24,31 +25,6 @@ const ROUNDS = 6;
 const SOCKET_VIEWS = 8;
 const WS = WebSocket as unknown as WebSocketCtor;
 
-/** mulberry32: tiny, seedable, good enough to pick test cases */
-class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  subset<T>(xs: readonly T[], n: number): T[] {
-    const pool = [...xs];
-    const out: T[] = [];
-    while (out.length < n && pool.length > 0) out.push(pool.splice(Math.floor(this.next() * pool.length), 1)[0]!);
-    return out;
-  }
-}
 
 interface User {
   readonly name: string;
