@@ -64,55 +64,36 @@ export async function runAsRole(
   statements: readonly { readonly text: string; readonly values: readonly unknown[] }[],
   opts: { readOnly?: boolean } = {},
 ): Promise<Record<string, unknown>[][]> {
-  const conn = await sql.reserve();
-  const pending: Promise<unknown>[] = [];
-  const send = <R>(p: Promise<R>): Promise<R> => {
-    p.catch(() => {});
-    pending.push(p);
-    return p;
-  };
-  try {
-    send(conn.unsafe(opts.readOnly ? 'begin read only' : 'begin').execute());
-    const setup = send(conn.unsafe(SET_CONTEXT, contextValues(ctx)).execute());
-    const results = statements.map((s) => send(conn.unsafe(s.text, s.values as never[]).execute()));
-    const commit = send(conn.unsafe('commit').execute());
-    await Promise.allSettled(pending);
-    await setup;
-    const out: Record<string, unknown>[][] = [];
-    for (const r of results) out.push((await r) as unknown as Record<string, unknown>[]);
-    await commit;
-    return out;
-  } catch (e) {
-    await conn.unsafe('rollback').catch(() => {});
-    throw e;
-  } finally {
-    conn.release();
-  }
+  const [result] = await runBatchAsRoles(sql, [{ ctx, statements, readOnly: opts.readOnly ?? false }]);
+  if ('error' in result!) throw result.error;
+  return result!.rows;
 }
 
-/** one unit of a batch: a role context and its statements */
+/** one unit of a batch: a role context and its statements, in a transaction of their own */
 export interface RoleBatchItem {
   readonly ctx: RoleContext;
   readonly statements: readonly { readonly text: string; readonly values: readonly unknown[] }[];
+  readonly readOnly: boolean;
 }
 
 export type RoleBatchResult = { readonly rows: Record<string, unknown>[][] } | { readonly error: unknown };
 
 /**
- * Several read-only units on ONE connection, pipelined: each unit is its own
- * transaction (BEGIN READ ONLY, its role context, its statements, COMMIT),
- * exactly as runAsRole would run it, but all of them leave in one write and
- * come back in one round trip. The live engine's wake-up evaluates many
- * views; per view, a round trip and a socket write of its own cost more than
- * its SELECT. Every statement has its own Sync, so a failing unit aborts only
- * its own transaction: results are per unit, rows or the unit's first error.
+ * Several units on ONE connection, pipelined: each unit is its own
+ * transaction (BEGIN, its role context, its statements, COMMIT), and all of
+ * them leave in one write and come back in one round trip (runAsRole is the
+ * one-unit case). The live engine can evaluate many views this way; per view,
+ * a round trip and a socket write of its own cost more than its SELECT. Every
+ * statement has its own Sync, so a failing unit aborts only its own
+ * transaction: results are per unit, its rows or its first error (in send
+ * order: the context's before the statements').
  */
 export async function runBatchAsRoles(sql: Sql, items: readonly RoleBatchItem[]): Promise<RoleBatchResult[]> {
   const conn = await sql.reserve();
   try {
     const units = items.map((item) => {
       const sent = [
-        conn.unsafe('begin read only').execute(),
+        conn.unsafe(item.readOnly ? 'begin read only' : 'begin').execute(),
         conn.unsafe(SET_CONTEXT, contextValues(item.ctx)).execute(),
         ...item.statements.map((s) => conn.unsafe(s.text, s.values as never[]).execute()),
         conn.unsafe('commit').execute(),

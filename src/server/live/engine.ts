@@ -102,7 +102,7 @@ export interface EngineDeps {
   readonly coalesceMs?: number;
   /** evaluation round trips (batches) running at once */
   readonly concurrency?: number;
-  /** views evaluated in one round trip, at most */
+  /** views evaluated in one round trip, at most (default 1) */
   readonly batchMax?: number;
   /** how long an unsubscribed view is kept for resumes (ms) */
   readonly retainMs?: number;
@@ -110,9 +110,6 @@ export interface EngineDeps {
   /** the secret behind row images (capture/install.ts); without it every change wakes every view of its table */
   readonly secret?: () => CaptureSecret | null;
 }
-
-/** views evaluated in one round trip, at most */
-const BATCH_MAX = 32;
 
 /** patches kept per view for resumes: enough for a short disconnect, small in memory */
 const LOG_MAX = 16;
@@ -398,7 +395,7 @@ export class LiveEngine {
     while (this.running < limit && this.queue.length > 0) {
       // one batch per free slot, in priority order, each evaluated in one round trip: the waiting
       // views are shared out so that every free connection (and core) takes part
-      const size = Math.min(this.deps.batchMax ?? BATCH_MAX, Math.ceil(this.queue.length / (limit - this.running)));
+      const size = Math.min(this.deps.batchMax ?? 1, Math.ceil(this.queue.length / (limit - this.running)));
       const batch = this.queue.splice(0, size).filter((v) => !v.running);
       if (batch.length === 0) continue;
       this.running++;

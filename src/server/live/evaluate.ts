@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Relation, SchemaCache } from '../catalog/types.js';
 import { schemaIndex } from '../catalog/index.js';
 import type { Sql } from '../db/pool.js';
-import { runAsRole, runBatchAsRoles, withRole, type RoleContext } from '../db/tx.js';
+import { runBatchAsRoles, withRole, type RoleContext } from '../db/tx.js';
 import { PgliveError } from '../errors.js';
 import { planRequest } from '../plan/index.js';
 import type { EmbedNode, ReadNode, ReadPlan } from '../plan/types.js';
@@ -161,6 +161,7 @@ async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleCont
   return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total };
 }
 
+/** One view (see evaluateViews); its error is thrown. */
 export async function evaluateView(
   sql: Sql,
   view: PlannedView,
@@ -168,9 +169,9 @@ export async function evaluateView(
   principal: CallerPrincipal,
   statementTimeoutMs: number,
 ): Promise<Evaluation> {
-  const ctx = contextOf(principal, statementTimeoutMs);
-  const [rows] = (await runAsRole(sql, ctx, [pageStatement(view, spec, principal.role)], { readOnly: true })) as unknown as PageRow[][];
-  return finish(sql, view, spec, ctx, rows ?? []);
+  const [ev] = await evaluateViews(sql, [{ view, spec, principal }], statementTimeoutMs);
+  if ('error' in ev!) throw ev.error;
+  return ev!;
 }
 
 export interface BatchItem {
@@ -191,7 +192,7 @@ export async function evaluateViews(sql: Sql, items: readonly BatchItem[], state
   const ctxs = items.map((it) => contextOf(it.principal, statementTimeoutMs));
   const results = await runBatchAsRoles(
     sql,
-    items.map((it, i) => ({ ctx: ctxs[i]!, statements: [pageStatement(it.view, it.spec, it.principal.role, it.keepTotal === undefined)] })),
+    items.map((it, i) => ({ ctx: ctxs[i]!, readOnly: true, statements: [pageStatement(it.view, it.spec, it.principal.role, it.keepTotal === undefined)] })),
   ).catch((error: unknown) => items.map(() => ({ error })));
   return Promise.all(
     results.map((r, i) => {

@@ -63,7 +63,7 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
     statementTimeoutMs: deps.config.statementTimeoutMs,
     coalesceMs: options.coalesceMs ?? 2,
     concurrency: Math.max(1, Math.min(options.concurrency ?? 8, 8, deps.config.poolSize - 2)),
-    batchMax: options.batchMax ?? 1,
+    ...(options.batchMax ? { batchMax: options.batchMax } : {}),
     log,
   });
   const sockets = registerLiveSocket(deps.app, { engine, auth: deps.auth, ...(options.limits ? { limits: options.limits } : {}) });
