@@ -14,6 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { createPool, type Sql } from '../../src/server/db/pool.js';
 import { KINDS, kindName } from './workload.js';
+import { mulberry32 } from '../../test/support/rng.js';
 
 export interface WriteResult {
   readonly rows: number;
@@ -28,17 +29,6 @@ const STAMP = 'extract(epoch from c.t) * 1000';
 /** statements pipelined on the writer's connection */
 const MAX_IN_FLIGHT = 8;
 
-/** mulberry32: seeded, so every run writes the same sequence */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,7 +37,7 @@ export class Writer {
   private ids: number[] = [];
   /** id → index in ids, for O(1) removal */
   private readonly at = new Map<number, number>();
-  private readonly rand = seeded(42);
+  private readonly rand = mulberry32(42);
 
   constructor(url: string) {
     this.sql = createPool(url, { max: 1, applicationName: 'pglive-bench-writer' });

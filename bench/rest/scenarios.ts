@@ -14,6 +14,7 @@ import type { SqlStatement } from '../../src/server/sql/params.js';
 import { readStatement } from '../../src/server/sql/read.js';
 import { STATEMENT_TIMEOUT_MS } from './config.js';
 import type { HttpRequest } from './load.js';
+import { mulberry32 } from '../../test/support/rng.js';
 
 export const BENCH_ROLE = 'bench_user';
 const ITEM_ROWS = 100_000;
@@ -88,20 +89,9 @@ export interface Variant {
   readonly runner: 'runAsRole' | 'withRole';
 }
 
-/** mulberry32: tiny, seeded, good enough to spread ids */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function buildVariants(s: Scenario, cache: SchemaCache, jwt: string, claims: Record<string, unknown>, seed: number): Variant[] {
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: VARIANTS }, () => {
     const v = s.variant(rand);
     const bodyText = v.body === undefined ? undefined : JSON.stringify(v.body);

@@ -66,14 +66,7 @@ export async function getView(sql: Sql, caller: ViewCaller, id: string): Promise
   return rows[0] ? toView(rows[0], caller) : null;
 }
 
-export interface NewView {
-  readonly name: string;
-  readonly schema: string;
-  readonly relation: string;
-  readonly query: string;
-  readonly columns: RelationPrefs | null;
-  readonly shared: boolean;
-}
+export type NewView = Pick<SavedView, 'name' | 'schema' | 'relation' | 'query' | 'columns' | 'shared'>;
 
 export async function createView(sql: Sql, caller: ViewCaller & { userId: string }, v: NewView): Promise<SavedView> {
   const [row] = await sql<{ id: string }[]>`
