@@ -78,8 +78,8 @@ async function main(): Promise<void> {
     const ev = await evaluateView(sql, sub.planned, sub.spec, sub.principal, STATEMENT_TIMEOUT_MS);
     const now = wallMs();
     const prev = sub.maxStamp;
-    for (const row of ev.rows) {
-      const stamp = row.stamp as number;
+    for (const text of ev.texts) {
+      const stamp = (JSON.parse(text) as { stamp: number }).stamp;
       if (stamp > prev) {
         if (stamp >= windowFrom) samples.add(now - stamp);
         if (stamp > sub.maxStamp) sub.maxStamp = stamp;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldsOf, hashRow, rowStateOf } from './rowstate.js';
+import type { Row } from './live.js';
+import { fieldsOf, hashRow, rowStateFromTexts, rowStateOf } from './rowstate.js';
 
 describe('rowStateOf', () => {
   it('keeps keys in order and two hashes per field', () => {
@@ -32,5 +33,43 @@ describe('rowStateOf', () => {
   it('refuses duplicate keys and mismatched lengths', () => {
     expect(() => rowStateOf(['a', 'a'], [{}, {}])).toThrow(/duplicate row key a/);
     expect(() => rowStateOf(['a'], [])).toThrow(/1 keys for 0 rows/);
+  });
+});
+
+describe('rowStateFromTexts', () => {
+  const rows: Row[] = [{ id: 1, v: 'a' }, { id: 2, v: 'b' }, { id: 3, v: 'c' }];
+  const keys = (rs: Row[]) => rs.map((r) => `[${String(r['id'])}]`);
+  const texts = (rs: Row[]) => rs.map((r) => JSON.stringify(r));
+  const same = (a: ReturnType<typeof rowStateOf>, b: ReturnType<typeof rowStateOf>) => {
+    expect(a.keys).toEqual(b.keys);
+    expect(a.fields).toEqual(b.fields);
+    expect([...a.index]).toEqual([...b.index]);
+    expect(Array.from(a.hashes)).toEqual(Array.from(b.hashes));
+  };
+
+  it('equals rowStateOf, and parses only new and changed rows', () => {
+    const prev = { state: rowStateOf(keys(rows), rows), texts: texts(rows) };
+    // row 2 changed, row 3 left, row 4 arrived, row 1 moved down
+    const next: Row[] = [{ id: 4, v: 'd' }, { id: 2, v: 'B' }, { id: 1, v: 'a' }];
+    const parsed = new Map<number, Row>();
+    same(rowStateFromTexts(keys(next), texts(next), prev, parsed), rowStateOf(keys(next), next));
+    expect([...parsed.keys()].sort()).toEqual([0, 1]);
+    expect(parsed.get(1)).toEqual({ id: 2, v: 'B' });
+  });
+
+  it('starts afresh when the fields changed or there is no previous state', () => {
+    const prev = { state: rowStateOf(keys(rows), rows), texts: texts(rows) };
+    const wider: Row[] = [{ id: 1, v: 'a', w: 0 }, { id: 2, v: 'b', w: 0 }];
+    const parsed = new Map<number, Row>();
+    const s = rowStateFromTexts(keys(wider), texts(wider), prev, parsed);
+    same(s, rowStateOf(keys(wider), wider));
+    expect(s.fields).toEqual(['id', 'v', 'w']);
+    expect(parsed.size).toBe(2);
+    same(rowStateFromTexts(keys(rows), texts(rows), null), rowStateOf(keys(rows), rows));
+  });
+
+  it('refuses duplicate keys and mismatched lengths', () => {
+    expect(() => rowStateFromTexts(['a', 'a'], ['{}', '{}'], null)).toThrow(/duplicate row key a/);
+    expect(() => rowStateFromTexts(['a'], [], null)).toThrow(/1 keys for 0 texts/);
   });
 });

@@ -60,6 +60,50 @@ export function rowStateOf(keys: readonly string[], rows: readonly Row[], fields
   return { keys: [...keys], index, hashes, fields: [...names] };
 }
 
+/**
+ * The state of the next evaluation of a view from its rows' JSON texts, reusing
+ * the previous state's fingerprints for every row whose text is unchanged: only
+ * new and changed rows are parsed and hashed (a live page usually changes by a
+ * row or two). Every row of one evaluation has the same fields (one SELECT);
+ * when a parsed row's fields differ from the previous state's, or there is no
+ * previous state, every row is parsed and hashed afresh. `parsed` receives each
+ * row that was parsed, by position, so the caller need not parse it again.
+ */
+export function rowStateFromTexts(
+  keys: readonly string[],
+  texts: readonly string[],
+  prev: { readonly state: RowState; readonly texts: readonly string[] } | null,
+  parsed: Map<number, Row> = new Map(),
+): RowState {
+  if (keys.length !== texts.length) throw new Error(`rowStateFromTexts: ${keys.length} keys for ${texts.length} texts`);
+  const parse = (i: number): Row => {
+    let row = parsed.get(i);
+    if (row === undefined) parsed.set(i, (row = JSON.parse(texts[i]!) as Row));
+    return row;
+  };
+  const full = () => rowStateOf(keys, keys.map((_, i) => parse(i)));
+  if (prev === null) return full();
+  const names = prev.state.fields;
+  const width = names.length * HASHES_PER_FIELD;
+  const index = new Map<string, number>();
+  const hashes = new Uint32Array(keys.length * width);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (index.has(key)) throw new Error(`rowStateFromTexts: duplicate row key ${key}`);
+    index.set(key, i);
+    const old = prev.state.index.get(key);
+    if (old !== undefined && prev.texts[old] === texts[i]) {
+      hashes.set(prev.state.hashes.subarray(old * width, (old + 1) * width), i * width);
+      continue;
+    }
+    const row = parse(i);
+    const own = Object.keys(row);
+    if (own.length !== names.length || own.some((n, f) => n !== names[f])) return full();
+    hashRowInto(row, names, hashes, i * width);
+  }
+  return { keys: [...keys], index, hashes, fields: names };
+}
+
 /** union of field names in first-seen order */
 export function fieldsOf(rows: readonly Row[]): string[] {
   const seen = new Set<string>();

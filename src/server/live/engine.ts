@@ -22,10 +22,11 @@ import { isDriverPgError } from '../db/pool.js';
 import type { CallerPrincipal } from '../http/rest.js';
 import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
 import { diffStates } from '../../protocol/diff.js';
-import { rowStateOf, type RowState } from '../../protocol/rowstate.js';
+import { rowStateFromTexts, type RowState } from '../../protocol/rowstate.js';
 import { performance } from 'node:perf_hooks';
 import { evaluateViews, planView, type Evaluation, type PlannedView, type ViewSpec } from './evaluate.js';
 import { compileMatcher, type ViewMatcher } from './match.js';
+import { patchText, snapshotText } from './wire.js';
 import type { CaptureSecret } from './capture/install.js';
 import type { ChangeEvent } from './capture/decode.js';
 
@@ -40,6 +41,8 @@ export interface Subscriber {
   readonly id: string;
   readonly principal: CallerPrincipal;
   send(msg: ServerMessage): void;
+  /** sends a message already serialised (patches and snapshots are built once per view, see wire.ts) */
+  sendText(text: string): void;
   backpressured(): boolean;
   /** what this subscriber was last sent; null before its snapshot */
   held: RowState | null;
@@ -260,15 +263,8 @@ export class LiveEngine {
 
   private sendSnapshot(sub: Subscriber, view: SharedView): void {
     const state = view.state!;
-    sub.send({
-      type: 'snapshot',
-      id: sub.id,
-      version: view.version,
-      keys: [...state.keys],
-      rows: state.keys.map((k) => view.row(k)),
-      total: view.total,
-      mode: this.mode,
-    });
+    // the rows go out as PostgreSQL rendered them: nothing is parsed to send a snapshot
+    sub.sendText(snapshotText(sub.id, view.version, state.keys, view.texts, view.total, this.mode));
     sub.held = state;
     sub.heldVersion = view.version;
   }
@@ -467,9 +463,17 @@ export class LiveEngine {
     const recovering = view.error !== null && view.state !== null;
     view.error = null;
     view.retryMs = 0;
-    const next = rowStateOf(ev.keys, ev.rows);
-    const rows = ev.texts;
     const prev = view.state;
+    // only new and changed rows are parsed and hashed; the rest keep their fingerprints
+    const parsed = new Map<number, Row>();
+    const next = rowStateFromTexts(ev.keys, ev.texts, prev === null ? null : { state: prev, texts: view.texts }, parsed);
+    const rowAt = (k: string): Row => {
+      const i = next.index.get(k)!;
+      let row = parsed.get(i);
+      if (row === undefined) parsed.set(i, (row = JSON.parse(ev.texts[i]!) as Row));
+      return row;
+    };
+    const rows = ev.texts;
     if (prev === null) {
       view.state = next;
       view.texts = rows;
@@ -477,7 +481,7 @@ export class LiveEngine {
       view.version = nextVersion();
       return;
     }
-    const ops = sameFields(prev, next) ? diffStates(prev, next, (k) => ev.rows[next.index.get(k)!]!) : null;
+    const ops = sameFields(prev, next) ? diffStates(prev, next, rowAt) : null;
     if (recovering) {
       // subscribers were told about the failure: give them a fresh, known-good state
       if (ops === null || ops.length > 0 || ev.total !== view.total) {
@@ -499,8 +503,8 @@ export class LiveEngine {
     view.texts = rows;
     view.total = ev.total;
     view.version = nextVersion();
-    if (ops !== null) {
-      const json = JSON.stringify(ops);
+    const json = ops === null ? null : JSON.stringify(ops);
+    if (ops !== null && json !== null) {
       view.log.push({ from, to: view.version, ops: json, total: ev.total });
       view.logBytes += json.length;
       while (view.log.length > LOG_MAX || (view.logBytes > LOG_MAX_BYTES && view.log.length > 0)) {
@@ -510,11 +514,12 @@ export class LiveEngine {
       view.log.length = 0; // the column set changed: patches cannot express it
       view.logBytes = 0;
     }
-    for (const sub of view.subs) this.deliver(sub, view, from, ops);
+    const shared = ops === null || json === null ? null : { from, ops, json };
+    for (const sub of view.subs) this.deliver(sub, view, shared);
   }
 
   /** Sends the subscriber what changed since what it holds, unless its socket is backed up. */
-  private deliver(sub: Subscriber, view: SharedView, from?: number, ops?: readonly PatchOp[] | null): void {
+  private deliver(sub: Subscriber, view: SharedView, shared: { from: number; ops: readonly PatchOp[]; json: string } | null = null): void {
     if (sub.view !== view || view.state === null || sub.held === null) return;
     if (sub.heldVersion === view.version) return;
     if (sub.backpressured()) {
@@ -527,8 +532,9 @@ export class LiveEngine {
       this.sendSnapshot(sub, view);
       return;
     }
-    const patchOps = from !== undefined && ops && sub.heldVersion === from ? ops : diffStates(sub.held, view.state, (k) => view.row(k));
-    sub.send({ type: 'patch', id: sub.id, fromVersion: sub.heldVersion, toVersion: view.version, ops: [...patchOps], total: view.total });
+    // the view's patch, serialised once, for every subscriber that held the previous version
+    const json = shared !== null && sub.heldVersion === shared.from ? shared.json : JSON.stringify(diffStates(sub.held, view.state, (k) => view.row(k)));
+    sub.sendText(patchText(sub.id, sub.heldVersion, view.version, json, view.total));
     sub.held = view.state;
     sub.heldVersion = view.version;
   }

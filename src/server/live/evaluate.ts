@@ -14,7 +14,6 @@ import { parseRequest } from '../request/parse.js';
 import { liveStatement } from '../sql/read.js';
 import { countRows } from '../db/count.js';
 import type { CallerPrincipal } from '../http/rest.js';
-import type { Row } from '../../protocol/live.js';
 
 export interface ViewSpec {
   readonly table: string;
@@ -33,8 +32,7 @@ export interface PlannedView {
 
 export interface Evaluation {
   readonly keys: string[];
-  readonly rows: Row[];
-  /** the rows as PostgreSQL rendered them (JSON text), same order */
+  /** the rows as PostgreSQL rendered them (JSON text), same order; parsed only where needed */
   readonly texts: string[];
   readonly total: number | null;
 }
@@ -158,7 +156,7 @@ async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleCont
     // an empty window carries no total; estimated counts need the planner first
     total = await withRole(sql, ctx, (tx) => countRows(tx, view.plan, spec.count as 'exact' | 'estimated'), { readOnly: true });
   }
-  return { keys, rows: texts.map((j) => JSON.parse(j) as Row), texts, total };
+  return { keys, texts, total };
 }
 
 /** One view (see evaluateViews); its error is thrown. */

@@ -74,7 +74,11 @@ class Connection {
   }
 
   send(msg: ServerMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(msg));
+    this.sendText(JSON.stringify(msg));
+  }
+
+  sendText(text: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 
   error(code: ConstructorParameters<typeof PgliveError>[0], message: string, id?: string): void {
@@ -127,6 +131,7 @@ class Connection {
       spec,
       principal,
       send: (m) => this.send(m),
+      sendText: (t) => this.sendText(t),
       backpressured: () => this.socket.bufferedAmount > this.limits.highWaterBytes,
       held: null,
       heldVersion: 0,
