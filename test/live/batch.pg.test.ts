@@ -75,6 +75,27 @@ describe('batched live evaluation', () => {
     expect(rowsOf(out[1] as Evaluation)[0]).toEqual({ id: expect.any(Number), qty: expect.anything() });
   });
 
+  it('views of one context share a transaction, yet a failing view fails alone', async () => {
+    const ok = (q: string) => item('live_user', 'a@live.test', q);
+    const items = [
+      ok('select=id,price&order=id&limit=3'),
+      ok('select=id,price&price=eq.not-a-number&limit=3'), // 22P02 at execution, inside the shared transaction
+      ok('select=id,qty&order=id.desc&limit=2'),
+      item('live_manager', 'm@live.test', 'select=id&order=id&limit=2'),
+      ok('select=id&order=id&limit=1'),
+    ];
+    const out = await evaluateViews(t.sql, items, 5000);
+    expect(out.map((r) => ('error' in r ? (r.error as { code?: string }).code : 'ok'))).toEqual(['ok', '22P02', 'ok', 'ok', 'ok']);
+    for (const i of [0, 2, 3, 4]) {
+      const alone = await evaluateView(t.sql, items[i]!.view, items[i]!.spec, items[i]!.principal, 5000);
+      expect(out[i]).toEqual(alone);
+    }
+    // an error in the context itself (an unknown role) is every view's of that context
+    const ghost = principal('live_no_such_role', null);
+    const bad = await evaluateViews(t.sql, [0, 2].map((i) => ({ ...items[i]!, principal: ghost })), 5000);
+    expect(bad.map((r) => ('error' in r ? (r.error as { code?: string }).code : 'ok'))).toEqual(['22023', '22023']);
+  });
+
   it('leaves no role or claims behind on the pooled connection', async () => {
     await evaluateViews(t.sql, [item('live_user', 'a@live.test', 'select=id&limit=1'), item('live_manager', 'm@live.test', 'select=id&limit=1')], 5000);
     const rows = await Promise.all(

@@ -69,7 +69,7 @@ export async function runAsRole(
   return result!.rows;
 }
 
-/** one unit of a batch: a role context and its statements, in a transaction of their own */
+/** one unit of a batch: a role context and its statements */
 export interface RoleBatchItem {
   readonly ctx: RoleContext;
   readonly statements: readonly { readonly text: string; readonly values: readonly unknown[] }[];
@@ -78,39 +78,81 @@ export interface RoleBatchItem {
 
 export type RoleBatchResult = { readonly rows: Record<string, unknown>[][] } | { readonly error: unknown };
 
+/** SQLSTATE 25P02: a statement sent after an earlier one failed in the same transaction */
+const IN_FAILED_TRANSACTION = '25P02';
+
 /**
- * Several units on ONE connection, pipelined: each unit is its own
- * transaction (BEGIN, its role context, its statements, COMMIT), and all of
- * them leave in one write and come back in one round trip (runAsRole is the
- * one-unit case). The live engine can evaluate many views this way; per view,
- * a round trip and a socket write of its own cost more than its SELECT. Every
- * statement has its own Sync, so a failing unit aborts only its own
- * transaction: results are per unit, its rows or its first error (in send
- * order: the context's before the statements').
+ * Several units on ONE connection, pipelined: all of them leave in one write
+ * and come back in one round trip (runAsRole is the one-unit case). The live
+ * engine evaluates many views this way; per view, a round trip, a socket write
+ * and a transaction of its own cost more than its SELECT.
+ *
+ * Each unit runs in a transaction (BEGIN, its role context, its statements,
+ * COMMIT). Read-only units of the same context (role, claims, user, timeout)
+ * share one transaction: they would see the same rows under the same
+ * permissions anyway, and a shared transaction saves three statements per
+ * unit. Results are still per unit, in order: its rows or its first error
+ * (the context's before the statements'). A failing statement aborts its
+ * shared transaction: the units after it, refused with 25P02, run again in a
+ * batch of their own, so one unit's error never becomes another's.
  */
 export async function runBatchAsRoles(sql: Sql, items: readonly RoleBatchItem[]): Promise<RoleBatchResult[]> {
+  const out: (RoleBatchResult | undefined)[] = new Array(items.length);
+  let todo = items.map((_, i) => i);
+  while (todo.length > 0) {
+    const retry: number[] = [];
+    await runOnce(sql, todo.map((i) => items[i]!), (k, result, refused) => {
+      if (refused) retry.push(todo[k]!);
+      else out[todo[k]!] = result;
+    });
+    todo = retry;
+  }
+  return out as RoleBatchResult[];
+}
+
+/** one pipelined round trip; `settle(k, result, refused)` per unit, refused = only 25P02 after another unit's error */
+async function runOnce(
+  sql: Sql,
+  items: readonly RoleBatchItem[],
+  settle: (k: number, result: RoleBatchResult, refused: boolean) => void,
+): Promise<void> {
+  // transactions: read-only units of one context together, in order of first appearance
+  const groups = new Map<string, number[]>();
+  items.forEach((item, k) => {
+    const key = item.readOnly ? 'r' + JSON.stringify(contextValues(item.ctx)) : 'w' + k;
+    const group = groups.get(key);
+    if (group) group.push(k);
+    else groups.set(key, [k]);
+  });
   const conn = await sql.reserve();
   try {
-    const units = items.map((item) => {
-      const sent = [
-        conn.unsafe(item.readOnly ? 'begin read only' : 'begin').execute(),
-        conn.unsafe(SET_CONTEXT, contextValues(item.ctx)).execute(),
-        ...item.statements.map((s) => conn.unsafe(s.text, s.values as never[]).execute()),
-        conn.unsafe('commit').execute(),
-      ] as Promise<unknown>[];
-      for (const p of sent) p.catch(() => {});
-      return sent;
+    const sent = [...groups.values()].map((units) => {
+      const first = items[units[0]!]!;
+      const begin = conn.unsafe(first.readOnly ? 'begin read only' : 'begin').execute();
+      const context = conn.unsafe(SET_CONTEXT, contextValues(first.ctx)).execute();
+      const perUnit = units.map((k) => items[k]!.statements.map((s) => conn.unsafe(s.text, s.values as never[]).execute() as Promise<unknown>));
+      const commit = conn.unsafe('commit').execute();
+      for (const p of [begin, context, commit, ...perUnit.flat()]) (p as Promise<unknown>).catch(() => {});
+      return { units, head: [begin, context] as Promise<unknown>[], perUnit };
     });
-    const out: RoleBatchResult[] = [];
-    for (const sent of units) {
-      const settled = await Promise.allSettled(sent);
-      const failed = settled.find((r) => r.status === 'rejected');
-      if (failed) out.push({ error: (failed as PromiseRejectedResult).reason });
-      else out.push({ rows: settled.slice(2, -1).map((r) => (r as PromiseFulfilledResult<unknown>).value as Record<string, unknown>[]) });
+    for (const { units, head, perUnit } of sent) {
+      const headFailed = (await Promise.allSettled(head)).find((r) => r.status === 'rejected');
+      let failedBefore = false;
+      for (const [j, k] of units.entries()) {
+        const settled = await Promise.allSettled(perUnit[j]!);
+        const failed = headFailed ?? settled.find((r) => r.status === 'rejected');
+        if (!failed) {
+          settle(k, { rows: settled.map((r) => (r as PromiseFulfilledResult<unknown>).value as Record<string, unknown>[]) }, false);
+          continue;
+        }
+        const reason = (failed as PromiseRejectedResult).reason as { code?: unknown };
+        const refused = failedBefore && headFailed === undefined && reason?.code === IN_FAILED_TRANSACTION;
+        settle(k, { error: reason }, refused);
+        failedBefore = true;
+      }
     }
-    return out;
   } finally {
-    // every unit ended with COMMIT (or ROLLBACK after its error): nothing is left open
+    // every transaction ended with COMMIT (or ROLLBACK after its error): nothing is left open
     conn.release();
   }
 }

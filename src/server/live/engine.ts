@@ -87,6 +87,9 @@ export class SharedView {
   /** evaluations run (for tests and benchmarks) */
   evaluations = 0;
 
+  /** views with the same context (role, claims, user) can be evaluated in one transaction */
+  readonly contextKey: string;
+
   constructor(
     readonly key: string,
     readonly spec: ViewSpec,
@@ -94,6 +97,7 @@ export class SharedView {
     planned: PlannedView,
   ) {
     this.planned = planned;
+    this.contextKey = JSON.stringify([principal.role, principal.claims, principal.userId]);
   }
 }
 
@@ -113,6 +117,9 @@ export interface EngineDeps {
   /** the secret behind row images (capture/install.ts); without it every change wakes every view of its table */
   readonly secret?: () => CaptureSecret | null;
 }
+
+/** views of one context evaluated in one round trip and transaction, at most */
+const DEFAULT_BATCH_MAX = 16;
 
 /** patches kept per view for resumes: enough for a short disconnect, small in memory */
 const LOG_MAX = 16;
@@ -390,9 +397,19 @@ export class LiveEngine {
     const limit = this.deps.concurrency ?? 4;
     while (this.running < limit && this.queue.length > 0) {
       // one batch per free slot, in priority order, each evaluated in one round trip: the waiting
-      // views are shared out so that every free connection (and core) takes part
-      const size = Math.min(this.deps.batchMax ?? 1, Math.ceil(this.queue.length / (limit - this.running)));
-      const batch = this.queue.splice(0, size).filter((v) => !v.running);
+      // views are shared out so that every free connection (and core) takes part. A batch holds
+      // the first waiting view and more views of its context (role, claims), which then share one
+      // transaction (runBatchAsRoles): an idle engine evaluates each view at once, a busy one
+      // folds the backlog of each context into fewer transactions.
+      const size = Math.min(this.deps.batchMax ?? DEFAULT_BATCH_MAX, Math.ceil(this.queue.length / (limit - this.running)));
+      const head = this.queue.shift()!;
+      const batch = [head];
+      for (let i = 0; i < this.queue.length && batch.length < size; ) {
+        if (this.queue[i]!.contextKey === head.contextKey) batch.push(this.queue.splice(i, 1)[0]!);
+        else i++;
+      }
+      if (head.running) batch.shift();
+      for (let i = batch.length - 1; i >= 0; i--) if (batch[i]!.running) batch.splice(i, 1);
       if (batch.length === 0) continue;
       this.running++;
       void this.evaluate(batch).finally(() => {
