@@ -21,6 +21,7 @@ interface Client {
   readonly sub: Subscription;
   maxStamp: number;
   snapshot: boolean;
+  subscribed: boolean;
 }
 
 export interface ClientCounters {
@@ -47,7 +48,7 @@ export class LiveClients {
   private firstError: string | null = null;
   private closed = 0;
   private snapshots = 0;
-  private snapshotWaiters: (() => void)[] = [];
+  private snapshotWaiters: { target: number; resolve: () => void }[] = [];
 
   constructor(private readonly url: string) {}
 
@@ -60,7 +61,7 @@ export class LiveClients {
 
   private open(sub: Subscription): Promise<void> {
     const ws = new WebSocket(this.url, { headers: { authorization: `Bearer ${sub.token}` }, perMessageDeflate: false });
-    const client: Client = { ws, sub, maxStamp: 0, snapshot: false };
+    const client: Client = { ws, sub, maxStamp: 0, snapshot: false, subscribed: false };
     this.clients.push(client);
     return new Promise((resolve, reject) => {
       ws.once('error', reject);
@@ -77,14 +78,18 @@ export class LiveClients {
   }
 
   /** every client subscribes; resolves when every snapshot has arrived */
-  async subscribe(timeoutMs = 60_000): Promise<void> {
-    const all = new Promise<void>((resolve) => this.snapshotWaiters.push(resolve));
-    for (const c of this.clients) {
+  /** subscribes the clients whose view `which` accepts (default: all); resolves when they all have their snapshot */
+  async subscribe(which: (view: number) => boolean = () => true, timeoutMs = 60_000): Promise<void> {
+    const chosen = this.clients.filter((c) => !c.subscribed && which(c.sub.view));
+    const target = this.snapshots + chosen.length;
+    const all = new Promise<void>((resolve) => this.snapshotWaiters.push({ target, resolve }));
+    for (const c of chosen) {
+      c.subscribed = true;
       c.ws.send(JSON.stringify({ type: 'subscribe', id: 'v', table: TABLE, query: c.sub.query, count: 'exact' }));
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`only ${this.snapshots} of ${this.clients.length} snapshots within ${timeoutMs} ms (${this.firstError ?? 'no error'})`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`only ${this.snapshots} of ${target} snapshots within ${timeoutMs} ms (${this.firstError ?? 'no error'})`)), timeoutMs);
     });
     await Promise.race([all, timeout]).finally(() => clearTimeout(timer));
   }
@@ -94,7 +99,11 @@ export class LiveClients {
       for (const r of msg.rows) c.maxStamp = Math.max(c.maxStamp, stampOf(r) ?? 0);
       if (!c.snapshot) {
         c.snapshot = true;
-        if (++this.snapshots === this.clients.length) for (const w of this.snapshotWaiters.splice(0)) w();
+        ++this.snapshots;
+        for (const w of this.snapshotWaiters.filter((x) => x.target <= this.snapshots)) {
+          this.snapshotWaiters.splice(this.snapshotWaiters.indexOf(w), 1);
+          w.resolve();
+        }
       }
     } else if (msg.type === 'patch') {
       this.onPatch(c, msg.ops, at);

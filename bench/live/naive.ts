@@ -24,7 +24,7 @@ import { createPool } from '../../src/server/db/pool.js';
 import type { CallerPrincipal } from '../../src/server/http/rest.js';
 import { CHANGES_CHANNEL } from '../../src/server/live/capture/sql.js';
 import { decodeChange } from '../../src/server/live/capture/decode.js';
-import { evaluateView, planView, type PlannedView, type ViewSpec } from '../../src/server/live/evaluate.js';
+import { compileView, evaluateView, planView, type CompiledView, type ViewSpec } from '../../src/server/live/evaluate.js';
 import { STATEMENT_TIMEOUT_MS, POOL_SIZE } from '../rest/config.js';
 import { Samples, wallMs, type LatencySummary } from './samples.js';
 import { buildSubscriptions, TABLE } from './workload.js';
@@ -49,7 +49,7 @@ function required(name: string): string {
 
 interface NaiveSub {
   readonly spec: ViewSpec;
-  readonly planned: PlannedView;
+  readonly planned: CompiledView;
   readonly principal: CallerPrincipal;
   maxStamp: number;
 }
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const subs: NaiveSub[] = (await buildSubscriptions(required('BENCH_JWT_SECRET'))).map((s) => {
     const spec: ViewSpec = { table: TABLE, schema: null, query: s.query, count: 'exact' };
     const principal: CallerPrincipal = { kind: 'jwt', role: s.principal.role, claims: s.claims, userId: null, isAdmin: false };
-    return { spec, planned: planView(cache, spec, principal.role), principal, maxStamp: 0 };
+    return { spec, planned: compileView(planView(cache, spec, principal.role), spec, principal.role), principal, maxStamp: 0 };
   });
 
   const samples = new Samples();

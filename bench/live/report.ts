@@ -70,16 +70,19 @@ function stepRow(s: StepResult): string {
     `${s.messagesPerSecond.toFixed(0)} | ${s.serverCores.toFixed(2)} | ${s.postgresCores.toFixed(2)} | ${s.clientCores.toFixed(2)} | ${pct(s.machineBusy)} | ${s.drainMs.toFixed(0)} |`;
 }
 
-function memoryPer(report: LiveReport): { perConnection: number; perViewFresh: number; perViewLoaded: number } {
-  const m = (label: string) => report.memory.find((p) => p.label === label)!;
-  const none = m('no clients');
-  const connected = m('1,000 sockets, no views');
-  const fresh = m('100 views subscribed');
-  const loaded = m('100 views, after the load');
+function memoryPer(report: LiveReport): { perConnection: number; perViewFresh: number; perViewLoaded: number; perViewMarginal: number | null } {
+  const m = (label: string) => report.memory.find((p) => p.label === label);
+  const none = m('no clients')!;
+  const connected = m('1,000 sockets, no views')!;
+  const half = Math.floor(report.facts.views / 2);
+  const halfway = m(`${half} views subscribed`);
+  const fresh = m('100 views subscribed')!;
+  const loaded = m('100 views, after the load')!;
   return {
     perConnection: (connected.heapUsed - none.heapUsed) / report.facts.clients,
     perViewFresh: (fresh.heapUsed - connected.heapUsed) / report.facts.views,
     perViewLoaded: (loaded.heapUsed - connected.heapUsed) / report.facts.views,
+    perViewMarginal: halfway ? (fresh.heapUsed - halfway.heapUsed) / (report.facts.views - half) : null,
   };
 }
 
@@ -117,10 +120,12 @@ export function resultTables(r: LiveReport): string {
       `Under load (headline run): ${h.notifications} change notifications → ${h.wakeups} wake-ups → ${h.evaluations} evaluations (${ms(perWake)} per wake-up, ${ms(perTx)} per writing transaction; ` +
       `a saturated engine folds many changes into one evaluation, so this ratio falls as the rate rises). ` +
       'Each evaluation is one read-only transaction as the view\'s role: `BEGIN`, the role/claims `set_config`, the view\'s `SELECT` (page + exact count), `COMMIT` — 4 statements, so ' +
-      `**≈ ${Number.isNaN(isoPerWake) ? '–' : (isoPerWake * 4).toFixed(0)} statements per wake-up** when unloaded.`,
+      `**≈ ${Number.isNaN(isoPerWake) ? '–' : (isoPerWake * 4).toFixed(0)} statements per wake-up** when unloaded. ` +
+      'Views of one role and claims that wait together share one transaction (1 `SELECT` each plus 3), which is how a busy engine keeps up.',
     '',
     `**Server memory per live view** (pglive child, V8 heap after two full GCs; goal ≤ 16 KB): ` +
-      `**${kb(mem.perViewFresh)} KB per view** just after subscribing, **${kb(mem.perViewLoaded)} KB per view** after the load (patch logs filled), ` +
+      `**${kb(mem.perViewFresh)} KB per view** just after subscribing, **${kb(mem.perViewLoaded)} KB per view** after the load, ` +
+      (mem.perViewMarginal === null ? '' : `**${kb(mem.perViewMarginal)} KB for each of the second ${r.facts.views - Math.floor(r.facts.views / 2)} views** (the marginal cost: the first views also pay for code V8 compiles once), `) +
       `each with its ${r.facts.clients / r.facts.views} subscribers; ${kb(mem.perConnection)} KB per authenticated socket. ` +
       `Engine state by its own count, per view: rows as JSON text ${kb(r.stateBytes.rows / r.facts.views)} KB, field hashes ${kb(r.stateBytes.hashes / r.facts.views)} KB, ` +
       `patch log ${kb(r.stateBytes.log / r.facts.views)} KB as JSON text (${(r.stateBytes.logEntries / r.facts.views).toFixed(0)} entries). ` +

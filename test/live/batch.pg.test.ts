@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
-import { evaluateView, evaluateViews, planView, type BatchItem, type Evaluation, type ViewSpec } from '../../src/server/live/evaluate.js';
+import { compileView, evaluateView, evaluateViews, planView, type BatchItem, type Evaluation, type ViewSpec } from '../../src/server/live/evaluate.js';
 import type { CallerPrincipal } from '../../src/server/http/rest.js';
 
 let t: TestApp;
@@ -23,7 +23,7 @@ const principal = (role: string, email: string | null): CallerPrincipal =>
 
 function item(role: string, email: string | null, query: string, table = 'items'): BatchItem {
   const spec: ViewSpec = { table, schema: null, query, count: 'exact' };
-  return { view: planView(t.store.current, spec, role), spec, principal: principal(role, email) };
+  return { view: compileView(planView(t.store.current, spec, role), spec, role), spec, principal: principal(role, email) };
 }
 
 /** what REST answers for the same query and user */

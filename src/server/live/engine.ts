@@ -24,7 +24,7 @@ import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
 import { diffStates } from '../../protocol/diff.js';
 import { rowStateFromTexts, type RowState } from '../../protocol/rowstate.js';
 import { performance } from 'node:perf_hooks';
-import { evaluateViews, planView, type Evaluation, type PlannedView, type ViewSpec } from './evaluate.js';
+import { compileView, evaluateViews, planView, type CompiledView, type Evaluation, type PlannedView, type ViewSpec } from './evaluate.js';
 import { compileMatcher, type ViewMatcher } from './match.js';
 import { patchText, snapshotText } from './wire.js';
 import type { CaptureSecret } from './capture/install.js';
@@ -59,7 +59,7 @@ export interface LogEntry {
 }
 
 export class SharedView {
-  planned: PlannedView;
+  planned: CompiledView;
   /** decides from row images whether a change can touch this view; null: every change can */
   matcher: ViewMatcher | null = null;
   state: RowState | null = null;
@@ -77,6 +77,8 @@ export class SharedView {
   dirty = false;
   running: Promise<void> | null = null;
   idleSince: number | null = null;
+  /** when a subscriber last left (ms): the patch log is kept in full for a while after (resumes) */
+  leftAt = 0;
   error: { code: string; message: string; details: string | null; hint: string | null } | null = null;
   /** current retry delay after a failed evaluation (0 = none) */
   retryMs = 0;
@@ -94,7 +96,7 @@ export class SharedView {
     readonly key: string,
     readonly spec: ViewSpec,
     readonly principal: CallerPrincipal,
-    planned: PlannedView,
+    planned: CompiledView,
   ) {
     this.planned = planned;
     this.contextKey = JSON.stringify([principal.role, principal.claims, principal.userId]);
@@ -121,10 +123,19 @@ export interface EngineDeps {
 /** views of one context evaluated in one round trip and transaction, at most */
 const DEFAULT_BATCH_MAX = 16;
 
-/** patches kept per view for resumes: enough for a short disconnect, small in memory */
+/**
+ * Patches kept per view for resumes: enough for a short disconnect, small in
+ * memory. A client resumes from the last version it received; what it missed
+ * is mostly what was patched after its socket closed. So the full log is kept
+ * only while a subscriber of the view left within the retention window; the
+ * rest of the time, a short tail covers patches still in flight when a socket
+ * drops. A resume the log cannot serve gets a snapshot.
+ */
 const LOG_MAX = 16;
-/** …and at most this many bytes of patches (JSON) per view */
+/** …and at most this many bytes of patches (JSON) per view, while a subscriber left recently */
 const LOG_MAX_BYTES = 4096;
+/** …and otherwise */
+const LOG_TAIL_BYTES = 768;
 
 /**
  * Versions grow with time and are unique in the process; their residue mod
@@ -224,7 +235,7 @@ export class LiveEngine {
     let view = this.views.get(key);
     if (!view) {
       const planned = planView(this.deps.cache(), spec, sub.principal.role);
-      view = new SharedView(key, spec, sub.principal, planned);
+      view = new SharedView(key, spec, sub.principal, compileView(planned, spec, sub.principal.role));
       view.matcher = this.matcherFor(planned);
       this.views.set(key, view);
       this.index(view);
@@ -265,7 +276,8 @@ export class LiveEngine {
     this.pending.delete(sub);
     if (!view) return;
     view.subs.delete(sub);
-    if (view.subs.size === 0) view.idleSince = Date.now();
+    view.leftAt = Date.now();
+    if (view.subs.size === 0) view.idleSince = view.leftAt;
   }
 
   private sendSnapshot(sub: Subscriber, view: SharedView): void {
@@ -332,7 +344,7 @@ export class LiveEngine {
     const secret = images === null ? null : (this.deps.secret?.() ?? null);
     const rows = secret !== null && images !== null && images.keyId === secret.keyId ? images.rows : null;
     for (const v of set) {
-      const own = v.planned.keyColumns.length > 0 && v.planned.plan.node.source.relation?.oid === relOid;
+      const own = v.planned.keyColumns.length > 0 && v.planned.rootOid === relOid;
       // views showing a changed row are evaluated first (their patch is what users wait for)
       const holds = changed !== null && v.state !== null && own && changed.some((k) => v.state!.index.has(k));
       if (holds) v.urgent = true;
@@ -357,8 +369,9 @@ export class LiveEngine {
     for (const view of [...this.views.values()]) {
       this.unindex(view);
       try {
-        view.planned = planView(cache, view.spec, view.principal.role);
-        view.matcher = this.matcherFor(view.planned);
+        const planned = planView(cache, view.spec, view.principal.role);
+        view.planned = compileView(planned, view.spec, view.principal.role);
+        view.matcher = this.matcherFor(planned);
         view.error = null;
         this.index(view);
         this.markDirty(view);
@@ -524,7 +537,8 @@ export class LiveEngine {
     if (ops !== null && json !== null) {
       view.log.push({ from, to: view.version, ops: json, total: ev.total });
       view.logBytes += json.length;
-      while (view.log.length > LOG_MAX || (view.logBytes > LOG_MAX_BYTES && view.log.length > 0)) {
+      const maxBytes = Date.now() - view.leftAt < (this.deps.retainMs ?? 30_000) ? LOG_MAX_BYTES : LOG_TAIL_BYTES;
+      while (view.log.length > LOG_MAX || (view.logBytes > maxBytes && view.log.length > 0)) {
         view.logBytes -= view.log.shift()!.ops.length;
       }
     } else {

@@ -119,6 +119,39 @@ function contextOf(principal: CallerPrincipal, statementTimeoutMs: number): Role
   };
 }
 
+interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+/**
+ * What the engine keeps of a planned view: its page statements, rendered once
+ * (statement texts are shared by every view of the same shape and role), and
+ * the few facts the engine reads. The plan itself is kept only where a count
+ * needs it later: estimated counts, and exact counts of windows that can be
+ * empty while rows exist (past the first page, or limit=0).
+ */
+export interface CompiledView {
+  /** the table or view the rows come from */
+  readonly rootOid: number | null;
+  readonly keyColumns: readonly string[];
+  readonly dependsOn: readonly number[];
+  /** the page with its exact total on every row (count=exact), or the page alone */
+  readonly counted: Statement;
+  readonly uncounted: Statement;
+  readonly countPlan: ReadPlan | null;
+}
+
+/** statement texts, one string per distinct text (views of one shape differ only in values) */
+const texts = new Map<string, string>();
+function intern(text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size > 50_000) texts.clear();
+  texts.set(text, text);
+  return text;
+}
+
 /**
  * The page (and the exact total, carried on every row): one statement. Its
  * text starts with a tag of the role (a hash, never the name: names are not
@@ -126,9 +159,21 @@ function contextOf(principal: CallerPrincipal, statementTimeoutMs: number): Role
  * re-plans a cached plan under row-level security whenever the role differs
  * from the one it was planned for, and pooled connections serve every role.
  */
-function pageStatement(view: PlannedView, spec: ViewSpec, role: string, count = true) {
-  const st = liveStatement(view.plan, view.keyColumns, count && spec.count === 'exact');
-  return { text: `/* ${roleTag(role)} */ ${st.text}`, values: st.values };
+export function compileView(planned: PlannedView, spec: ViewSpec, role: string): CompiledView {
+  const page = (count: boolean): Statement => {
+    const st = liveStatement(planned.plan, planned.keyColumns, count);
+    return { text: intern(`/* ${roleTag(role)} */ ${st.text}`), values: st.values };
+  };
+  const uncounted = page(false);
+  const node = planned.plan.node;
+  return {
+    rootOid: node.source.relation?.oid ?? null,
+    keyColumns: planned.keyColumns,
+    dependsOn: planned.dependsOn,
+    counted: spec.count === 'exact' ? page(true) : uncounted,
+    uncounted,
+    countPlan: spec.count === 'estimated' || (spec.count === 'exact' && (node.offset > 0 || node.limit === 0)) ? planned.plan : null,
+  };
 }
 
 const roleTags = new Map<string, string>();
@@ -144,7 +189,7 @@ function roleTag(role: string): string {
 
 type PageRow = { k: string | null; j: string; total: string | null };
 
-async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleContext, list: readonly PageRow[], keepTotal?: number | null): Promise<Evaluation> {
+async function finish(sql: Sql, view: CompiledView, spec: ViewSpec, ctx: RoleContext, list: readonly PageRow[], keepTotal?: number | null): Promise<Evaluation> {
   const texts = list.map((r) => r.j);
   // keys as JSON.stringify writes them (json_build_array::text puts spaces after commas): the
   // form change payloads decode to, so a held key is found by a plain lookup
@@ -153,8 +198,10 @@ async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleCont
   if (keepTotal !== undefined) total = keepTotal;
   else if (spec.count === 'exact' && list.length > 0) total = Number(list[0]!.total);
   else if (spec.count !== 'none') {
-    // an empty window carries no total; estimated counts need the planner first
-    total = await withRole(sql, ctx, (tx) => countRows(tx, view.plan, spec.count as 'exact' | 'estimated'), { readOnly: true });
+    // an empty window carries no total: none matched, unless the window starts past the first
+    // page; estimated counts need the planner first
+    const plan = view.countPlan;
+    total = plan === null ? 0 : await withRole(sql, ctx, (tx) => countRows(tx, plan, spec.count as 'exact' | 'estimated'), { readOnly: true });
   }
   return { keys, texts, total };
 }
@@ -162,7 +209,7 @@ async function finish(sql: Sql, view: PlannedView, spec: ViewSpec, ctx: RoleCont
 /** One view (see evaluateViews); its error is thrown. */
 export async function evaluateView(
   sql: Sql,
-  view: PlannedView,
+  view: CompiledView,
   spec: ViewSpec,
   principal: CallerPrincipal,
   statementTimeoutMs: number,
@@ -173,7 +220,7 @@ export async function evaluateView(
 }
 
 export interface BatchItem {
-  readonly view: PlannedView;
+  readonly view: CompiledView;
   readonly spec: ViewSpec;
   readonly principal: CallerPrincipal;
   /** a total known to stand (no change since it was counted can move a row in or out): not counted again */
@@ -190,7 +237,7 @@ export async function evaluateViews(sql: Sql, items: readonly BatchItem[], state
   const ctxs = items.map((it) => contextOf(it.principal, statementTimeoutMs));
   const results = await runBatchAsRoles(
     sql,
-    items.map((it, i) => ({ ctx: ctxs[i]!, readOnly: true, statements: [pageStatement(it.view, it.spec, it.principal.role, it.keepTotal === undefined)] })),
+    items.map((it, i) => ({ ctx: ctxs[i]!, readOnly: true, statements: [it.keepTotal === undefined ? it.view.counted : it.view.uncounted] })),
   ).catch((error: unknown) => items.map(() => ({ error })));
   return Promise.all(
     results.map((r, i) => {

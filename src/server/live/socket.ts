@@ -53,10 +53,37 @@ type PendingAuth = { readonly kind: 'pending' };
 type Refused = { readonly kind: 'refused'; readonly code: number; readonly reason: string };
 type UpgradeState = Principal | PendingAuth | Refused;
 
+/** one subscription of a socket: a class, so ten thousand of them share their methods (no closures) */
+class SocketSubscriber implements Subscriber {
+  held: Subscriber['held'] = null;
+  heldVersion = 0;
+  view: Subscriber['view'] = null;
+
+  constructor(
+    readonly id: string,
+    /** what was asked for (the view's own spec once subscribed: one copy per view, not per socket) */
+    public spec: ViewSpec,
+    readonly principal: Principal,
+    private readonly conn: Connection,
+  ) {}
+
+  send(msg: ServerMessage): void {
+    this.conn.send(msg);
+  }
+
+  sendText(text: string): void {
+    this.conn.sendText(text);
+  }
+
+  backpressured(): boolean {
+    return this.conn.socket.bufferedAmount > this.conn.limits.highWaterBytes;
+  }
+}
+
 class Connection {
   principal: Principal | null = null;
   headers: IncomingHttpHeaders;
-  readonly subs = new Map<string, Subscriber>();
+  readonly subs = new Map<string, SocketSubscriber>();
   /** messages refused in a row by the rate limit */
   dropped = 0;
   private tokens: number;
@@ -118,7 +145,7 @@ class Connection {
     // detach every view first, so no patch evaluated under the old role goes out after `ready`
     const specs = [...this.subs].map(([id, sub]) => {
       this.deps.engine.unsubscribe(sub);
-      return [id, (sub as Subscriber & { spec: ViewSpec }).spec] as const;
+      return [id, sub.spec] as const;
     });
     this.subs.clear();
     for (const [id, spec] of specs) await this.subscribe(id, spec, null);
@@ -126,20 +153,12 @@ class Connection {
 
   async subscribe(id: string, spec: ViewSpec, resumeFrom: number | null): Promise<void> {
     const principal = this.principal!;
-    const sub: Subscriber & { spec: ViewSpec } = {
-      id,
-      spec,
-      principal,
-      send: (m) => this.send(m),
-      sendText: (t) => this.sendText(t),
-      backpressured: () => this.socket.bufferedAmount > this.limits.highWaterBytes,
-      held: null,
-      heldVersion: 0,
-      view: null,
-    };
+    const sub = new SocketSubscriber(id, spec, principal, this);
     this.subs.set(id, sub);
     try {
       await this.deps.engine.subscribe(sub, spec, resumeFrom);
+      // the view was found by this spec (its key): keep the view's equal copy, one per view
+      if (sub.view) sub.spec = sub.view.spec;
     } catch (e) {
       this.subs.delete(id);
       const body = e instanceof PgliveErrorFromWire ? e.body : (isPgliveError(e) ? e : new PgliveError('PGLIVE500', 'Subscription failed')).toBody();
