@@ -127,7 +127,7 @@ export function resultTables(r: LiveReport): string {
       `**${kb(mem.perViewFresh)} KB per view** just after subscribing, **${kb(mem.perViewLoaded)} KB per view** after the load, ` +
       (mem.perViewMarginal === null ? '' : `**${kb(mem.perViewMarginal)} KB for each of the second ${r.facts.views - Math.floor(r.facts.views / 2)} views** (the marginal cost: the first views also pay for code V8 compiles once), `) +
       `each with its ${r.facts.clients / r.facts.views} subscribers; ${kb(mem.perConnection)} KB per authenticated socket. ` +
-      `Engine state by its own count, per view: rows as JSON text ${kb(r.stateBytes.rows / r.facts.views)} KB, field hashes ${kb(r.stateBytes.hashes / r.facts.views)} KB, ` +
+      `Engine state by its own count, per view: rows as JSON value arrays (with keys) ${kb(r.stateBytes.rows / r.facts.views)} KB, row fingerprints ${kb(r.stateBytes.hashes / r.facts.views)} KB, ` +
       `patch log ${kb(r.stateBytes.log / r.facts.views)} KB as JSON text (${(r.stateBytes.logEntries / r.facts.views).toFixed(0)} entries). ` +
       `Goal: ${goal(mem.perViewLoaded <= 16 * 1024)}`,
     '',

@@ -46,7 +46,7 @@ export interface EngineStats {
   readonly batches: number;
   /** view wake-ups avoided because no row image could match the view */
   readonly skippedByImage: number;
-  /** approximate bytes of engine state, all views: rows as JSON text (+ keys), field hashes, patch log as JSON text */
+  /** approximate bytes of engine state, all views: rows as JSON value arrays (+ keys), row hashes, patch log as JSON text */
   readonly stateBytes: { readonly rows: number; readonly hashes: number; readonly log: number; readonly logEntries: number } | null;
   /** event-loop delay since the last reset (ms) */
   readonly loopP50Ms: number;
@@ -96,7 +96,7 @@ function stateBytes(engine: LiveEngine): NonNullable<EngineStats['stateBytes']> 
   let log = 0;
   let logEntries = 0;
   for (const v of engine.views.values()) {
-    if (v.state) for (const [i, k] of v.state.keys.entries()) rows += k.length + v.texts[i]!.length;
+    if (v.state) for (const [i, k] of v.state.keys.entries()) rows += k.length + v.state.values[i]!.length;
     if (v.state) hashes += v.state.hashes.byteLength;
     for (const e of v.log) log += e.ops.length;
     logEntries += v.log.length;

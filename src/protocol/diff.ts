@@ -12,16 +12,16 @@
  */
 import type { PatchOp, Row } from './live.js';
 import { longestIncreasingSubsequence } from './lis.js';
-import { HASHES_PER_FIELD, hashOffset, type RowState } from './rowstate.js';
+import { rowAt, type RowState } from './rowstate.js';
 
 /**
- * `rowsByKey` returns the next evaluation's row for a key of `next`; it is only
- * called for inserted and updated rows.
- *
- * A field present in `held.fields` but not in `next.fields` cannot be removed
- * by an update (a merge): when the column set shrinks, send a snapshot instead.
+ * Both states must have the same fields in the same order (an update merges
+ * fields, it cannot remove one): when the column set changes, send a snapshot.
  */
-export function diffStates(held: RowState, next: RowState, rowsByKey: (key: string) => Row): PatchOp[] {
+export function diffStates(held: RowState, next: RowState): PatchOp[] {
+  if (held.fields.length !== next.fields.length || held.fields.some((name, f) => name !== next.fields[f])) {
+    throw new Error('diffStates: the states have different fields (send a snapshot)');
+  }
   const removes: PatchOp[] = [];
   const placed: PatchOp[] = [];
   const updates: PatchOp[] = [];
@@ -45,48 +45,30 @@ export function diffStates(held: RowState, next: RowState, rowsByKey: (key: stri
     if (!stays[k]) moves.add(i);
   });
 
-  const changed = changedFields(held, next);
   next.keys.forEach((key, index) => {
-    if (!heldIndex.has(key)) {
-      placed.push({ op: 'insert', key, index, row: rowsByKey(key) });
+    const old = heldIndex.get(key);
+    if (old === undefined) {
+      placed.push({ op: 'insert', key, index, row: rowAt(next, index) });
       return;
     }
     if (moves.has(index)) placed.push({ op: 'move', key, index });
-    const names = changed(key);
-    if (names.length > 0) {
-      const row = rowsByKey(key);
-      const fields: Row = {};
-      for (const name of names) fields[name] = row[name];
-      updates.push({ op: 'update', key, fields });
-    }
+    const fields = changedFields(held, old, next, index);
+    if (fields !== null) updates.push({ op: 'update', key, fields });
   });
 
   return [...removes, ...placed, ...updates];
 }
 
-/** key → names of the next fields whose fingerprint differs from the held one (or that are new). */
-function changedFields(held: RowState, next: RowState): (key: string) => string[] {
-  const sameFields =
-    held.fields.length === next.fields.length && held.fields.every((name, i) => name === next.fields[i]);
-  // next field position → held field position (-1: the field is new)
-  const heldPos = sameFields
-    ? next.fields.map((_, i) => i)
-    : next.fields.map((name) => held.fields.indexOf(name));
-  const a = held.hashes;
-  const b = next.hashes;
-  return (key) => {
-    const i = held.index.get(key);
-    const j = next.index.get(key);
-    if (i === undefined || j === undefined) throw new Error(`diffStates: no hashes for row ${key}`);
-    const heldBase = hashOffset(held, i);
-    const nextBase = hashOffset(next, j);
-    const out: string[] = [];
-    for (let f = 0; f < next.fields.length; f++) {
-      const h = heldPos[f]!;
-      const at = nextBase + f * HASHES_PER_FIELD;
-      const from = heldBase + h * HASHES_PER_FIELD;
-      if (h < 0 || a[from] !== b[at] || a[from + 1] !== b[at + 1]) out.push(next.fields[f]!);
-    }
-    return out;
-  };
+/** the fields of a kept row whose value changed, with their new values; null when none did */
+function changedFields(held: RowState, i: number, next: RowState, j: number): Row | null {
+  // equal fingerprints: the same row text (see rowstate.ts); equal value texts: the same values
+  if (held.hashes[i * 2] === next.hashes[j * 2] && held.hashes[i * 2 + 1] === next.hashes[j * 2 + 1]) return null;
+  if (held.values[i] === next.values[j]) return null;
+  const a = JSON.parse(held.values[i]!) as unknown[];
+  const b = JSON.parse(next.values[j]!) as unknown[];
+  let out: Row | null = null;
+  for (let f = 0; f < next.fields.length; f++) {
+    if (JSON.stringify(a[f]) !== JSON.stringify(b[f])) (out ??= {})[next.fields[f]!] = b[f];
+  }
+  return out;
 }

@@ -1,16 +1,19 @@
 /**
- * What a client holds for one live view, without copies of the rows: the ordered
- * keys and, per row, a fingerprint of every field. The server keeps one RowState
- * per client view and diffs it against the next evaluation (src/protocol/diff.ts).
+ * What the server holds of one live view's result, small enough to keep per
+ * view: the ordered keys, the field names once, each row's values as one JSON
+ * array text, and a fingerprint of each row's text as evaluated. The engine
+ * diffs a held state against the next evaluation (src/protocol/diff.ts); a
+ * subscriber that lags holds an older state, which keeps its own values.
  *
- * Pure and isomorphic (no Node APIs): the web app may use it too.
+ * Pure and isomorphic (no Node APIs).
  *
  * Fingerprints: two independent 32-bit hashes (FNV-1a and a multiply-xorshift
- * hash) of each field's JSON text, computed in one pass. A collision of both
- * for the old and new value of the same field means that field's update is
- * missed until the next change of that field or a resync; with 64 bits that is
- * about 1 in 1.8e19 per changed field. Keeping 8 bytes per field keeps a
- * 50-row × 10-column view at ~4 KB, within the 16 KB per-view budget.
+ * hash) of a row's JSON text, computed in one pass. An equal fingerprint means
+ * an unchanged row, so the next evaluation parses only new and changed rows. A
+ * collision of both hashes for the old and new text of the same row means that
+ * update is missed until the row changes again or a resync; with 64 bits that
+ * is about 1 in 1.8e19 per changed row. Field-level differences are computed
+ * exactly, from the values, and only for rows whose fingerprint changed.
  */
 import type { Row } from './live.js';
 
@@ -19,89 +22,83 @@ export interface RowState {
   readonly keys: readonly string[];
   /** key → its position in `keys` */
   readonly index: ReadonlyMap<string, number>;
-  /**
-   * 2 hashes per field per row, rows in `keys` order, fields in `fields` order:
-   * row i, field f at [(i × fields.length + f) × 2] and the next slot. One
-   * array per state, not one per row: a typed array costs ~200 bytes of
-   * overhead, more than a row's hashes.
-   */
-  readonly hashes: Uint32Array;
-  /** field names, in the order their hashes are stored */
+  /** field names, in the order of every row's values */
   readonly fields: readonly string[];
+  /** per row, in `keys` order: its values in `fields` order, as a JSON array text */
+  readonly values: readonly string[];
+  /** per row, 2 hashes of the row's JSON text: row i at [2i] and [2i + 1] */
+  readonly hashes: Uint32Array;
 }
 
-/** where a row's hashes start in RowState.hashes (in array slots) */
-export function hashOffset(state: RowState, position: number): number {
-  return position * state.fields.length * HASHES_PER_FIELD;
+/** the row at a position, as an object */
+export function rowAt(state: RowState, position: number): Row {
+  const values = JSON.parse(state.values[position]!) as unknown[];
+  const row: Row = {};
+  state.fields.forEach((name, f) => {
+    row[name] = values[f];
+  });
+  return row;
 }
-
-/** hashes stored per field */
-export const HASHES_PER_FIELD = 2;
-
-/** JSON text for a missing field: differs from every real JSON text, so "absent" ≠ null. */
-const ABSENT = '\u0000absent';
 
 /**
- * Build the state of an evaluated result. `fields` defaults to the union of the
- * rows' own field names in first-seen order. Throws on duplicate keys or a
- * keys/rows length mismatch: both would make every later patch wrong.
+ * Build a state from row objects (tests, and callers without JSON text).
+ * `fields` defaults to the union of the rows' own field names in first-seen
+ * order; a row without a field holds null for it. Throws on duplicate keys or
+ * a keys/rows length mismatch: both would make every later patch wrong.
  */
 export function rowStateOf(keys: readonly string[], rows: readonly Row[], fields?: readonly string[]): RowState {
   if (keys.length !== rows.length) throw new Error(`rowStateOf: ${keys.length} keys for ${rows.length} rows`);
   const names = fields ?? fieldsOf(rows);
   const index = new Map<string, number>();
-  const hashes = new Uint32Array(keys.length * names.length * HASHES_PER_FIELD);
+  const values: string[] = [];
+  const hashes = new Uint32Array(keys.length * 2);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (index.has(key)) throw new Error(`rowStateOf: duplicate row key ${key}`);
     index.set(key, i);
-    hashRowInto(rows[i]!, names, hashes, i * names.length * HASHES_PER_FIELD);
+    values.push(valuesText(rows[i]!, names));
+    hashText(JSON.stringify(rows[i]), hashes, i * 2);
   }
-  return { keys: [...keys], index, hashes, fields: [...names] };
+  return { keys: [...keys], index, fields: [...names], values, hashes };
 }
 
 /**
- * The state of the next evaluation of a view from its rows' JSON texts, reusing
- * the previous state's fingerprints for every row whose text is unchanged: only
- * new and changed rows are parsed and hashed (a live page usually changes by a
- * row or two). Every row of one evaluation has the same fields (one SELECT);
- * when a parsed row's fields differ from the previous state's, or there is no
- * previous state, every row is parsed and hashed afresh. `parsed` receives each
- * row that was parsed, by position, so the caller need not parse it again.
+ * The state of the next evaluation of a view from its rows' JSON texts (one
+ * SELECT: every row has the same fields), reusing the previous state's values
+ * for every row whose text is unchanged: only new and changed rows are parsed
+ * (a live page usually changes by a row or two). When a parsed row's fields
+ * differ from the previous state's, or there is no previous state, every row
+ * is parsed afresh.
  */
-export function rowStateFromTexts(
-  keys: readonly string[],
-  texts: readonly string[],
-  prev: { readonly state: RowState; readonly texts: readonly string[] } | null,
-  parsed: Map<number, Row> = new Map(),
-): RowState {
+export function rowStateFromTexts(keys: readonly string[], texts: readonly string[], prev: RowState | null): RowState {
   if (keys.length !== texts.length) throw new Error(`rowStateFromTexts: ${keys.length} keys for ${texts.length} texts`);
-  const parse = (i: number): Row => {
-    let row = parsed.get(i);
-    if (row === undefined) parsed.set(i, (row = JSON.parse(texts[i]!) as Row));
-    return row;
+  const full = () => {
+    const state = rowStateOf(keys, texts.map((t) => JSON.parse(t) as Row));
+    // fingerprints of the texts as given (the next evaluation compares texts as PostgreSQL renders them)
+    for (let i = 0; i < texts.length; i++) hashText(texts[i]!, state.hashes as Uint32Array, i * 2);
+    return state;
   };
-  const full = () => rowStateOf(keys, keys.map((_, i) => parse(i)));
   if (prev === null) return full();
-  const names = prev.state.fields;
-  const width = names.length * HASHES_PER_FIELD;
+  const names = prev.fields;
   const index = new Map<string, number>();
-  const hashes = new Uint32Array(keys.length * width);
+  const values: string[] = [];
+  const hashes = new Uint32Array(keys.length * 2);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (index.has(key)) throw new Error(`rowStateFromTexts: duplicate row key ${key}`);
     index.set(key, i);
-    const old = prev.state.index.get(key);
-    if (old !== undefined && prev.texts[old] === texts[i]) {
-      hashes.set(prev.state.hashes.subarray(old * width, (old + 1) * width), i * width);
+    hashText(texts[i]!, hashes, i * 2);
+    const old = prev.index.get(key);
+    if (old !== undefined && prev.hashes[old * 2] === hashes[i * 2] && prev.hashes[old * 2 + 1] === hashes[i * 2 + 1]) {
+      values.push(prev.values[old]!);
       continue;
     }
-    const row = parse(i);
+    const row = JSON.parse(texts[i]!) as Row;
     const own = Object.keys(row);
     if (own.length !== names.length || own.some((n, f) => n !== names[f])) return full();
-    hashRowInto(row, names, hashes, i * width);
+    values.push(valuesText(row, names));
   }
-  return { keys: [...keys], index, hashes, fields: names };
+  return { keys: [...keys], index, fields: names, values, hashes };
 }
 
 /** union of field names in first-seen order */
@@ -111,24 +108,8 @@ export function fieldsOf(rows: readonly Row[]): string[] {
   return [...seen];
 }
 
-/** The fingerprints of one row's fields, in `fields` order. */
-export function hashRow(row: Row, fields: readonly string[]): Uint32Array {
-  const out = new Uint32Array(fields.length * HASHES_PER_FIELD);
-  hashRowInto(row, fields, out, 0);
-  return out;
-}
-
-function hashRowInto(row: Row, fields: readonly string[], out: Uint32Array, at: number): void {
-  for (let f = 0; f < fields.length; f++) {
-    const name = fields[f]!;
-    const text = Object.prototype.hasOwnProperty.call(row, name) ? jsonText(row[name]) : ABSENT;
-    hashText(text, out, at + f * HASHES_PER_FIELD);
-  }
-}
-
-function jsonText(value: unknown): string {
-  // JSON.stringify(undefined) is undefined: treat an explicit undefined like a missing field
-  return value === undefined ? ABSENT : JSON.stringify(value);
+function valuesText(row: Row, fields: readonly string[]): string {
+  return JSON.stringify(fields.map((name) => (Object.prototype.hasOwnProperty.call(row, name) ? row[name] : null) ?? null));
 }
 
 /** Write two 32-bit hashes of `text` into out[at], out[at + 1]. */

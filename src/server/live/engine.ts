@@ -8,7 +8,7 @@
  *   its views in O(affected).
  * - Changes only mark views dirty; a flush a few ms later evaluates each dirty
  *   view once (coalescing). Nothing changes → no query.
- * - Every subscriber keeps the RowState (keys + field hashes) it was last sent;
+ * - Every subscriber keeps the RowState (keys + row values) it was last sent;
  *   a backpressured subscriber is skipped and later gets ONE patch from what it
  *   holds to the current state (bounded, coalescing outbox).
  * - Views are registered in byRel BEFORE their first evaluation, so a commit
@@ -22,7 +22,7 @@ import { isDriverPgError } from '../db/pool.js';
 import type { CallerPrincipal } from '../http/rest.js';
 import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
 import { diffStates } from '../../protocol/diff.js';
-import { rowStateFromTexts, type RowState } from '../../protocol/rowstate.js';
+import { rowAt, rowStateFromTexts, type RowState } from '../../protocol/rowstate.js';
 import { performance } from 'node:perf_hooks';
 import { compileView, evaluateViews, planView, type CompiledView, type Evaluation, type PlannedView, type ViewSpec } from './evaluate.js';
 import { compileMatcher, type ViewMatcher } from './match.js';
@@ -62,12 +62,21 @@ export class SharedView {
   planned: CompiledView;
   /** decides from row images whether a change can touch this view; null: every change can */
   matcher: ViewMatcher | null = null;
+  /** the current result: keys, and rows as value arrays (see protocol/rowstate.ts) */
   state: RowState | null = null;
-  /** current rows as JSON text, in state.keys order (parsed only for snapshots and changed rows) */
-  texts: readonly string[] = [];
+  /** the rows of the current state as JSON object texts, while snapshots of it are being sent */
+  private snapshotRows: { readonly state: RowState; readonly texts: readonly string[] } | null = null;
 
-  row(key: string): Row {
-    return JSON.parse(this.texts[this.state!.index.get(key)!]!) as Row;
+  /** the current rows as JSON object texts, built once for the snapshots sent in one tick */
+  rowTexts(): readonly string[] {
+    const state = this.state!;
+    if (this.snapshotRows?.state !== state) {
+      this.snapshotRows = { state, texts: state.keys.map((_, i) => JSON.stringify(rowAt(state, i))) };
+      setImmediate(() => {
+        this.snapshotRows = null;
+      }).unref();
+    }
+    return this.snapshotRows.texts;
   }
   total: number | null = null;
   version = 0;
@@ -283,7 +292,7 @@ export class LiveEngine {
   private sendSnapshot(sub: Subscriber, view: SharedView): void {
     const state = view.state!;
     // the rows go out as PostgreSQL rendered them: nothing is parsed to send a snapshot
-    sub.sendText(snapshotText(sub.id, view.version, state.keys, view.texts, view.total, this.mode));
+    sub.sendText(snapshotText(sub.id, view.version, state.keys, view.rowTexts(), view.total, this.mode));
     sub.held = state;
     sub.heldVersion = view.version;
   }
@@ -494,29 +503,19 @@ export class LiveEngine {
     view.error = null;
     view.retryMs = 0;
     const prev = view.state;
-    // only new and changed rows are parsed and hashed; the rest keep their fingerprints
-    const parsed = new Map<number, Row>();
-    const next = rowStateFromTexts(ev.keys, ev.texts, prev === null ? null : { state: prev, texts: view.texts }, parsed);
-    const rowAt = (k: string): Row => {
-      const i = next.index.get(k)!;
-      let row = parsed.get(i);
-      if (row === undefined) parsed.set(i, (row = JSON.parse(ev.texts[i]!) as Row));
-      return row;
-    };
-    const rows = ev.texts;
+    // only new and changed rows are parsed; the rest keep their values
+    const next = rowStateFromTexts(ev.keys, ev.texts, prev);
     if (prev === null) {
       view.state = next;
-      view.texts = rows;
       view.total = ev.total;
       view.version = nextVersion();
       return;
     }
-    const ops = sameFields(prev, next) ? diffStates(prev, next, rowAt) : null;
+    const ops = sameFields(prev, next) ? diffStates(prev, next) : null;
     if (recovering) {
       // subscribers were told about the failure: give them a fresh, known-good state
       if (ops === null || ops.length > 0 || ev.total !== view.total) {
         view.state = next;
-        view.texts = rows;
         view.total = ev.total;
         view.version = nextVersion();
         view.log.length = 0;
@@ -530,7 +529,6 @@ export class LiveEngine {
     this.changedEvaluations++;
     const from = view.version;
     view.state = next;
-    view.texts = rows;
     view.total = ev.total;
     view.version = nextVersion();
     const json = ops === null ? null : JSON.stringify(ops);
@@ -564,7 +562,7 @@ export class LiveEngine {
       return;
     }
     // the view's patch, serialised once, for every subscriber that held the previous version
-    const json = shared !== null && sub.heldVersion === shared.from ? shared.json : JSON.stringify(diffStates(sub.held, view.state, (k) => view.row(k)));
+    const json = shared !== null && sub.heldVersion === shared.from ? shared.json : JSON.stringify(diffStates(sub.held, view.state));
     sub.sendText(patchText(sub.id, sub.heldVersion, view.version, json, view.total));
     sub.held = view.state;
     sub.heldVersion = view.version;
