@@ -90,6 +90,11 @@ describe('batched live evaluation', () => {
       const alone = await evaluateView(t.sql, items[i]!.view, items[i]!.spec, items[i]!.principal, 5000);
       expect(out[i]).toEqual(alone);
     }
+    // results are handed over one by one as they arrive, each once, the same as returned
+    const seen: [number, unknown][] = [];
+    const again = await evaluateViews(t.sql, items, 5000, (i, r) => seen.push([i, r]));
+    expect(seen.map(([i]) => i).sort()).toEqual([0, 1, 2, 3, 4]);
+    for (const [i, r] of seen) expect(r).toBe(again[i]);
     // an error in the context itself (an unknown role) is every view's of that context
     const ghost = principal('live_no_such_role', null);
     const bad = await evaluateViews(t.sql, [0, 2].map((i) => ({ ...items[i]!, principal: ghost })), 5000);

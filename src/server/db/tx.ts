@@ -96,14 +96,22 @@ const IN_FAILED_TRANSACTION = '25P02';
  * shared transaction: the units after it, refused with 25P02, run again in a
  * batch of their own, so one unit's error never becomes another's.
  */
-export async function runBatchAsRoles(sql: Sql, items: readonly RoleBatchItem[]): Promise<RoleBatchResult[]> {
+export async function runBatchAsRoles(
+  sql: Sql,
+  items: readonly RoleBatchItem[],
+  /** called with each unit's result as soon as it is known (results arrive in send order) */
+  onResult?: (index: number, result: RoleBatchResult) => void,
+): Promise<RoleBatchResult[]> {
   const out: (RoleBatchResult | undefined)[] = new Array(items.length);
   let todo = items.map((_, i) => i);
   while (todo.length > 0) {
     const retry: number[] = [];
     await runOnce(sql, todo.map((i) => items[i]!), (k, result, refused) => {
       if (refused) retry.push(todo[k]!);
-      else out[todo[k]!] = result;
+      else {
+        out[todo[k]!] = result;
+        onResult?.(todo[k]!, result);
+      }
     });
     todo = retry;
   }

@@ -455,19 +455,28 @@ export class LiveEngine {
     }
     const run = (async () => {
       const t0 = performance.now();
+      // each view's result is applied as soon as it arrives (the first views of a batch do not
+      // wait for the last), and exactly once: a late result after the deadline is dropped
+      const applied = new Uint8Array(views.length);
+      const applyOnce = (i: number, ev: Evaluation | { error: unknown }) => {
+        if (applied[i]) return;
+        applied[i] = 1;
+        this.evalMsTotal += performance.now() - t0;
+        this.apply(views[i]!, ev);
+      };
       const results = await withDeadline(
         evaluateViews(
           this.deps.sql,
           views.map((v, i) => ({ view: v.planned, spec: v.spec, principal: v.principal, ...(keep[i] !== undefined ? { keepTotal: keep[i] } : {}) })),
           this.deps.statementTimeoutMs,
+          applyOnce,
         ),
         this.deps.statementTimeoutMs > 0 ? this.deps.statementTimeoutMs + EVALUATION_GRACE_MS : 5 * 60_000,
         () => views.map(() => ({ error: new PgliveError('PGLIVE501', 'The database did not answer; retrying') })),
       );
       const ms = performance.now() - t0;
-      this.evalMsTotal += ms * views.length;
       if (ms > this.evalMsMax) this.evalMsMax = ms;
-      views.forEach((view, i) => this.apply(view, results[i]!));
+      views.forEach((_, i) => applyOnce(i, results[i]!));
     })();
     const done = run.finally(() => {
       for (const view of views) {

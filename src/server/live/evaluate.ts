@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Relation, SchemaCache } from '../catalog/types.js';
 import { schemaIndex } from '../catalog/index.js';
 import type { Sql } from '../db/pool.js';
-import { runBatchAsRoles, withRole, type RoleContext } from '../db/tx.js';
+import { runBatchAsRoles, withRole, type RoleBatchResult, type RoleContext } from '../db/tx.js';
 import { PgliveError } from '../errors.js';
 import { planRequest } from '../plan/index.js';
 import type { EmbedNode, ReadNode, ReadPlan } from '../plan/types.js';
@@ -233,17 +233,31 @@ export interface BatchItem {
  * and claims; one view's error (a revoked grant, a timeout) is its own. The
  * result holds an Evaluation or the error per view, in order.
  */
-export async function evaluateViews(sql: Sql, items: readonly BatchItem[], statementTimeoutMs: number): Promise<(Evaluation | { error: unknown })[]> {
+export async function evaluateViews(
+  sql: Sql,
+  items: readonly BatchItem[],
+  statementTimeoutMs: number,
+  /** called with each view's result as soon as it is known, before the whole batch is */
+  onResult?: (index: number, result: Evaluation | { error: unknown }) => void,
+): Promise<(Evaluation | { error: unknown })[]> {
   const ctxs = items.map((it) => contextOf(it.principal, statementTimeoutMs));
-  const results = await runBatchAsRoles(
+  const finishing: Promise<Evaluation | { error: unknown }>[] = new Array(items.length);
+  const settle = (i: number, r: RoleBatchResult): void => {
+    const it = items[i]!;
+    const p: Promise<Evaluation | { error: unknown }> =
+      'error' in r
+        ? Promise.resolve(r)
+        : finish(sql, it.view, it.spec, ctxs[i]!, (r.rows[0] ?? []) as unknown as PageRow[], it.keepTotal).catch((error: unknown) => ({ error }));
+    finishing[i] = onResult ? p.then((ev) => (onResult(i, ev), ev)) : p;
+  };
+  await runBatchAsRoles(
     sql,
     items.map((it, i) => ({ ctx: ctxs[i]!, readOnly: true, statements: [it.keepTotal === undefined ? it.view.counted : it.view.uncounted] })),
-  ).catch((error: unknown) => items.map(() => ({ error })));
-  return Promise.all(
-    results.map((r, i) => {
-      if ('error' in r) return r;
-      const it = items[i]!;
-      return finish(sql, it.view, it.spec, ctxs[i]!, (r.rows[0] ?? []) as unknown as PageRow[], it.keepTotal).catch((error: unknown) => ({ error }));
-    }),
-  );
+    settle,
+  ).catch((error: unknown) => {
+    items.forEach((_, i) => {
+      if (finishing[i] === undefined) settle(i, { error });
+    });
+  });
+  return Promise.all(finishing);
 }

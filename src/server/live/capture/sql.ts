@@ -60,61 +60,122 @@ export const EVENT_TRIGGERS = [
   { name: 'pglive_ddl_drop', event: 'sql_drop' },
 ] as const;
 
-/**
- * The key of one row of a transition table as a JSON array, from the row's
- * jsonb (`row`): a single-column key (most tables) without the subquery.
+/** rows read per side by the small-statement path: one more than it handles, to tell "more" */
+const READ_ROWS = SMALL_STATEMENT_ROWS + 1;
+
+/*
+ * Cost model of the function (see bench/live/trigger-overhead.ts): each call
+ * runs in a new transaction, so every query and PL/pgSQL expression it
+ * reaches is initialised again (executor nodes, aggregates, function
+ * lookups) on every call. That set-up, not the hashing, is most of the cost
+ * of a small statement. Hence: one static query per path, only the paths the
+ * statement needs, and no plan or expression that a row-count or key-width
+ * branch could skip.
  */
-function staticKey(row: string): string {
-  return `case when tg_nargs = 1 then '[' || (${row} -> tg_argv[0])::text || ']'
-      else (select '[' || string_agg((${row} -> a)::text, ',' order by i) || ']'
-              from unnest(tg_argv) with ordinality as u(a, i)) end`;
+
+/**
+ * The key of a row as a JSON array, from the row's jsonb (`row`). `single`:
+ * a one-column key (most tables), without the subquery. Key columns come in
+ * tg_argv, in key-column order (unnest keeps it).
+ */
+function keyOf(row: string, single: boolean): string {
+  return single
+    ? `'[' || (${row} -> tg_argv[0])::text || ']'`
+    : `'[' || array_to_string(array(select (${row} -> a)::text from unnest(tg_argv) as a), ',') || ']'`;
 }
 
 /**
- * A row image: one token per column, concatenated. A token is the first
- * TOKEN_HEX hex characters of md5(secret || column || '=' || value as JSON
- * text), or of md5(secret || column || '*') when the value is long. Tokens
- * reveal nothing to a listener without the secret; the server, which has it,
- * can tell that a row's column does NOT hold a filter's value (see
- * src/server/live/match.ts). Null when there is no secret.
+ * One token of a row image: the first TOKEN_HEX hex characters of
+ * md5(secret || column || '=' || value as JSON text), or of
+ * md5(secret || column || '*') when the value is long. Tokens reveal nothing
+ * to a listener without the secret; the server, which has it, can tell that a
+ * row's column does NOT hold a filter's value (see src/server/live/match.ts).
+ * Null when there is no secret.
  */
+function tokenOf(column: string, value: string): string {
+  return `left(md5(secret || ${column} || case when octet_length(${value}::text) > ${MAX_HASHED_VALUE_BYTES}
+                then '*' else '=' || ${value}::text end), ${TOKEN_HEX})`;
+}
+
+/** A row image: one token per column (jsonb key order), concatenated; null without a secret. */
 function imageOf(row: string): string {
-  return `(select string_agg(left(md5(secret || e.key || case when octet_length(e.value::text) > ${MAX_HASHED_VALUE_BYTES}
-              then '*' else '=' || e.value::text end), ${TOKEN_HEX}), '')
-         from jsonb_each(${row}) as e)`;
+  return `(select string_agg(${tokenOf('e.key', 'e.value')}, '') from jsonb_each(${row}) as e)`;
+}
+
+/** the statement twice, for a one-column key and for a composite one */
+function byKeyWidth(statement: (single: boolean) => string): string {
+  return `if tg_nargs = 1 then
+      ${statement(true)}
+    else
+      ${statement(false)}
+    end if;`;
 }
 
 /**
- * Keys and images of at most SMALL_STATEMENT_ROWS + 1 rows per side (`rows`
- * yields their jsonb as j). images stays null unless every row has one: the
- * server must never take a partial list for the whole.
+ * The small-statement path, for the rows read into `news` (INSERT: new rows,
+ * DELETE: old rows) and, for an UPDATE, `olds`. Sets keys, images (null
+ * unless every row has one: the server must never take a partial list for the
+ * whole) and, for an UPDATE, changed and n (the number of distinct keys).
+ *
+ * An UPDATE pairs each old row with the new row at the same position (the
+ * transition tables receive both versions of a row together). "c" lists
+ * every column whose value differs between the two versions of some row
+ * (exact jsonb comparison), so the server knows an update that touched no
+ * filtered column cannot move a row in or out of a view; it stays null when
+ * a key changed (rows cannot be paired by key), and then each key is listed
+ * once, old and new.
  */
-function smallStatement(rows: string): string {
-  return `select count(distinct k)::integer, string_agg(distinct k, ','),
-           case when count(h) = count(*) then '"' || string_agg(h, '","') || '"' end
-      into n, keys, images
-      from (select ${staticKey('j')} as k, ${imageOf('j')} as h from (${rows}) as s) as d;`;
-}
-
-/**
- * An UPDATE's keys and images, and the columns it changed: "c" lists every
- * column whose value differs between the old and new version of some row
- * (exact jsonb comparison, rows paired by key), so the server knows an update
- * that touched no filtered column cannot move a row in or out of a view.
- * changed stays null when a key changed (rows cannot be paired).
- */
-function updateStatement(): string {
-  const limit = `${SMALL_STATEMENT_ROWS} + 1`;
-  return `with o as (select ${staticKey('j')} as k, j from (select to_jsonb(x) as j from ${OLD_TABLE} as x limit ${limit}) as s),
-           w as (select ${staticKey('j')} as k, j from (select to_jsonb(x) as j from ${NEW_TABLE} as x limit ${limit}) as s),
-           a as (select k, ${imageOf('j')} as h from o union all select k, ${imageOf('j')} from w)
-      select (select count(distinct k)::integer from a), (select string_agg(distinct k, ',') from a),
-             (select case when count(h) = count(*) then '"' || string_agg(h, '","') || '"' end from a),
-             case when (select count(*) from o) = (select count(*) from o join w using (k)) then
-               (select coalesce(string_agg(distinct to_jsonb(e.key)::text, ','), '')
-                  from o join w using (k), jsonb_each(w.j) as e
-                 where e.value is distinct from o.j -> e.key) end
-        into n, keys, images, changed;`;
+function smallStatement(): string {
+  const oneRow = (single: boolean) => `select ${keyOf('news[1]', single)}, '"' || string_agg(${tokenOf('e.key', 'e.value')}, '') || '"'
+        into keys, images
+        from jsonb_each(news[1]) as e;`;
+  const oneUpdate = (single: boolean) => `select ${keyOf('olds[1]', single)}, ${keyOf('news[1]', single)},
+             '"' || string_agg(${tokenOf('e.key', '(olds[1] -> e.key)')}, '')
+               || '","' || string_agg(${tokenOf('e.key', 'e.value')}, '') || '"',
+             coalesce(string_agg(to_jsonb(e.key)::text, ',') filter (where e.value is distinct from olds[1] -> e.key), '')
+        into old_key, keys, images, changed
+        from jsonb_each(news[1]) as e;`;
+  // offset 0: each row's key and image computed once, not once per reference
+  const rows = (single: boolean) => `select string_agg(d.k, ','), case when count(d.h) = count(*) then '"' || string_agg(d.h, '","') || '"' end
+        into keys, images
+        from (select ${keyOf('j', single)} as k, ${imageOf('j')} as h from unnest(news) as j offset 0) as d;`;
+  const updates = (single: boolean) => `select count(*) filter (where d.ko = d.kn)::integer, string_agg(d.kn, ','),
+             case when count(d.h) = count(*) then '"' || string_agg(d.h, '","') || '"' end
+        into same, keys, images
+        from (select ${keyOf('p.o', single)} as ko, ${keyOf('p.w', single)} as kn,
+                     (select string_agg(${tokenOf('e.key', '(p.o -> e.key)')}, '')
+                             || '","' || string_agg(${tokenOf('e.key', 'e.value')}, '')
+                        from jsonb_each(p.w) as e) as h
+                from unnest(olds, news) as p(o, w) offset 0) as d;`;
+  const distinctKeys = (single: boolean) => `select count(distinct u.k)::integer, string_agg(distinct u.k, ',')
+          into n, keys
+          from (select ${keyOf('j', single)} as k from unnest(olds || news) as j offset 0) as u;`;
+  return `if n = 1 then
+    if olds is null then
+      ${byKeyWidth(oneRow)}
+    else
+      ${byKeyWidth(oneUpdate)}
+      if old_key <> keys then
+        keys := old_key || ',' || keys;
+        n := 2;
+        changed := null;
+      end if;
+    end if;
+  elsif n <= ${SMALL_STATEMENT_ROWS} then
+    if olds is null then
+      ${byKeyWidth(rows)}
+    else
+      ${byKeyWidth(updates)}
+      if same = n then
+        select coalesce(string_agg(to_jsonb(c.key)::text, ','), '')
+          into changed
+          from jsonb_each(news[1]) as c
+         where exists (select from unnest(olds, news) as p(o, w) where p.w -> c.key is distinct from p.o -> c.key);
+      else
+        ${byKeyWidth(distinctKeys)}
+      end if;
+    end if;
+  end if;`;
 }
 
 /**
@@ -125,8 +186,10 @@ function updateStatement(): string {
  *
  * Two paths, for cost (measured with bench/live/trigger-overhead.ts):
  * - small statements (the OLTP case) use static SQL, which PL/pgSQL plans
- *   once per table and session; it reads keys out of to_jsonb(row), which
- *   converts whole rows, so it reads at most SMALL_STATEMENT_ROWS + 1 rows;
+ *   once per table and session: one query reads the secret and at most
+ *   SMALL_STATEMENT_ROWS + 1 rows per side as jsonb (to_jsonb converts whole
+ *   rows), a second one makes keys, images and changed columns (a statement
+ *   of one row, the common case, has its own cheaper query);
  * - larger ones build a query over the key columns only (format %I) and
  *   EXECUTE it: planned every time, but paid once per bulk statement.
  *
@@ -139,24 +202,28 @@ function updateStatement(): string {
  * writing roles may not), so search_path is pinned: nothing planted in a
  * schema on some role's path is picked over pg_catalog's. Transition tables
  * are found before the path.
+ *
+ * pg_notify is called in an assignment, not PERFORM: PL/pgSQL evaluates a
+ * simple expression without starting the executor.
  */
 export const CAPTURE_FUNCTION_BODY = `
 declare
   head text;
   key_sql text;
   n integer;
+  same integer;
   keys text;
+  old_key text;
   images text;
   changed text;
   secret text;
-  key_id text;
+  olds jsonb[];
+  news jsonb[];
   payload text;
+  sent text;
 begin
-  head := '{"r":' || tg_relid::bigint || ',"o":"'
-    || case tg_op when 'INSERT' then 'I' when 'UPDATE' then 'U' when 'DELETE' then 'D' else 'T' end
-    || '","x":"';
   if tg_op = 'TRUNCATE' then
-    perform pg_notify('${CHANGES_CHANNEL}', head || txid_current() || '"}');
+    sent := pg_notify('${CHANGES_CHANNEL}', concat('{"r":', tg_relid::bigint, ',"o":"T","x":"', txid_current(), '"}'));
     return null;
   end if;
 
@@ -167,26 +234,31 @@ begin
       perform from ${NEW_TABLE} limit 1;
     end if;
     if found then
-      perform pg_notify('${CHANGES_CHANNEL}', head || txid_current() || '"}');
+      sent := pg_notify('${CHANGES_CHANNEL}', concat('{"r":', tg_relid::bigint, ',"o":"', left(tg_op, 1), '","x":"', txid_current(), '"}'));
     end if;
     return null;
   end if;
 
   -- small statements: static SQL; n > ${SMALL_STATEMENT_ROWS} means "read the rest below".
-  -- Each side's keys are distinct, so a side with more rows than the limit shows as n > limit;
-  -- an UPDATE that changes a key reports the old and the new one, each once.
-  select s.secret, left(md5(s.secret), ${TOKEN_HEX}) into secret, key_id from ${CAPTURE_KEY_TABLE} as s;
+  -- news: the new rows (INSERT, UPDATE) or the old ones (DELETE); olds: an UPDATE's old rows.
   if tg_op = 'UPDATE' then
-    ${updateStatement()}
+    select (select s.secret from ${CAPTURE_KEY_TABLE} as s),
+           array(select to_jsonb(r) from ${OLD_TABLE} as r limit ${READ_ROWS}),
+           array(select to_jsonb(r) from ${NEW_TABLE} as r limit ${READ_ROWS})
+      into secret, olds, news;
   elsif tg_op = 'INSERT' then
-    ${smallStatement(`select to_jsonb(r) as j from ${NEW_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1`)}
+    select (select s.secret from ${CAPTURE_KEY_TABLE} as s), array(select to_jsonb(r) from ${NEW_TABLE} as r limit ${READ_ROWS})
+      into secret, news;
   else
-    ${smallStatement(`select to_jsonb(r) as j from ${OLD_TABLE} as r limit ${SMALL_STATEMENT_ROWS} + 1`)}
+    select (select s.secret from ${CAPTURE_KEY_TABLE} as s), array(select to_jsonb(r) from ${OLD_TABLE} as r limit ${READ_ROWS})
+      into secret, news;
   end if;
+  n := cardinality(news);
   if n = 0 then
     -- nothing written: no notification, and no txid_current(), which would give the transaction an id
     return null;
   end if;
+  ${smallStatement()}
 
   if n > ${SMALL_STATEMENT_ROWS} then
     images := null;
@@ -208,21 +280,26 @@ begin
     end if;
   end if;
 
-  head := head || txid_current() || '"';
-  payload := head || '}';
-  if n <= ${MAX_KEYS} then
-    -- the richest payload that fits: keys and images, keys only, or "the table changed"
-    keys := head || ',"k":[' || keys || ']';
-    if changed is not null and octet_length(keys) + octet_length(changed) + 10 <= ${MAX_PAYLOAD_BYTES} then
-      keys := keys || ',"c":[' || changed || ']';
-    end if;
-    if images is not null and octet_length(keys) + octet_length(images) + 30 <= ${MAX_PAYLOAD_BYTES} then
-      payload := keys || ',"s":"' || key_id || '","h":[' || images || ']}';
-    elsif octet_length(keys) < ${MAX_PAYLOAD_BYTES} then
-      payload := keys || '}';
+  -- the richest payload: keys, changed columns, images (concat skips the parts that are null)
+  payload := concat('{"r":', tg_relid::bigint, ',"o":"', left(tg_op, 1), '","x":"', txid_current(), '","k":[', keys, ']',
+    ',"c":[' || changed || ']', ',"s":"' || left(md5(secret), ${TOKEN_HEX}) || '","h":[' || images || ']', '}');
+  if n > ${MAX_KEYS} or octet_length(payload) > ${MAX_PAYLOAD_BYTES - 7} then
+    -- too big: the richest payload that fits, part by part (keys and images, keys only, "the table changed")
+    head := concat('{"r":', tg_relid::bigint, ',"o":"', left(tg_op, 1), '","x":"', txid_current(), '"');
+    payload := head || '}';
+    if n <= ${MAX_KEYS} then
+      keys := head || ',"k":[' || keys || ']';
+      if changed is not null and octet_length(keys) + octet_length(changed) + 10 <= ${MAX_PAYLOAD_BYTES} then
+        keys := keys || ',"c":[' || changed || ']';
+      end if;
+      if images is not null and octet_length(keys) + octet_length(images) + 30 <= ${MAX_PAYLOAD_BYTES} then
+        payload := keys || ',"s":"' || left(md5(secret), ${TOKEN_HEX}) || '","h":[' || images || ']}';
+      elsif octet_length(keys) < ${MAX_PAYLOAD_BYTES} then
+        payload := keys || '}';
+      end if;
     end if;
   end if;
-  perform pg_notify('${CHANGES_CHANNEL}', payload);
+  sent := pg_notify('${CHANGES_CHANNEL}', payload);
   return null;
 end
 `;
