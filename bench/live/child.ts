@@ -4,6 +4,8 @@
  * with `{ type: 'reply', id, data }`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { basename, join } from 'node:path';
+import { build } from 'esbuild';
 
 export interface ChildHandle {
   readonly child: ChildProcess;
@@ -19,9 +21,23 @@ export interface ChildOptions {
   readonly cwd: string;
 }
 
+/**
+ * The child runs as compiled JavaScript, as `npm start` runs pglive, not under
+ * tsx: tsx compiles with esbuild's keepNames, which gives every function a
+ * name property (a few hundred bytes per closure) and would inflate the memory
+ * per view. The bundle lives three folders below the project root, like
+ * src/server/config/, so files found relative to a module (package.json,
+ * dist/web) resolve as in production; packages stay external.
+ */
+async function compiled(script: string, root: string): Promise<string> {
+  const outfile = join(root, 'node_modules', '.cache', 'pglive-bench', basename(script).replace(/\.ts$/, '.mjs'));
+  await build({ entryPoints: [script], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+  return outfile;
+}
+
 export async function startChild(script: string, opts: ChildOptions): Promise<ChildHandle> {
-  const execArgv = ['--expose-gc', '--import', 'tsx', ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
-  const child = fork(script, [], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = ['--expose-gc', ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [])];
+  const child = fork(await compiled(script, opts.cwd), [], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, (data: unknown) => void>();
   let seq = 0;
   const port = await new Promise<number>((resolve, reject) => {
