@@ -108,6 +108,42 @@ describe('live basics', () => {
     c.ws.close();
   });
 
+  it('a keyset window (filters on the order columns) stays exact as rows enter and leave it', async () => {
+    const c = await connect(await jwtFor('rest_user', { email: 'alice@x.test' }));
+    await c.next((m) => m.type === 'ready');
+    const ids = (await t.db.sql<{ id: number }[]>`
+      insert into films (title, year) select 'Keyset ' || y, y from generate_series(2101, 2106) as y order by y returning id`).map((r) => r.id);
+    const cursorId = ids[4]!; // the row of 2105: the window is the rows after it
+    const query = `select=title,year&year=gte.2100&or=(year.lt.2105,and(year.eq.2105,id.lt.${cursorId}))&order=year.desc,id.desc&limit=2`;
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'k', table: 'films', query }));
+    const snap = await c.next((m) => m.type === 'snapshot' && m.id === 'k');
+    if (snap.type !== 'snapshot') throw new Error('expected a snapshot');
+    expect(snap.rows.map((r) => r.year)).toEqual([2104, 2103]);
+    expect(snap.total).toBe(4);
+    // before the cursor: not in the window, nothing to send; then one that sorts first in it
+    await t.db.sql`insert into films (title, year) values ('Keyset late 2106', 2106)`;
+    const [{ id: newId }] = await t.db.sql<{ id: number }[]>`insert into films (title, year) values ('Keyset late 2104', 2104) returning id`;
+    const p1 = await c.next((m) => m.type === 'patch' && m.id === 'k');
+    if (p1.type !== 'patch') throw new Error('expected a patch');
+    expect(p1.fromVersion).toBe(snap.version);
+    expect(p1.total).toBe(5);
+    expect(p1.ops).toEqual([
+      { op: 'remove', key: `[${ids[2]!}]` },
+      { op: 'insert', key: `[${newId!}]`, index: 0, row: { title: 'Keyset late 2104', year: 2104, id: newId } },
+    ]);
+    // it leaves: the row it pushed out comes back
+    await t.db.sql`delete from films where id = ${newId!}`;
+    const p2 = await c.next((m) => m.type === 'patch' && m.id === 'k');
+    if (p2.type !== 'patch') throw new Error('expected a patch');
+    expect(p2.fromVersion).toBe(p1.toVersion);
+    expect(p2.total).toBe(4);
+    expect(p2.ops).toEqual([
+      { op: 'remove', key: `[${newId!}]` },
+      { op: 'insert', key: `[${ids[2]!}]`, index: 1, row: { title: 'Keyset 2103', year: 2103, id: ids[2] } },
+    ]);
+    c.ws.close();
+  });
+
   it('closes a socket from a foreign origin (4003) and one with a bad token (4001) without serving it', async () => {
     const token = await jwtFor('rest_user', { email: 'alice@x.test' });
     const bad = new WebSocket(url, { headers: { origin: 'http://evil.example', authorization: `Bearer ${token}` } });
