@@ -122,23 +122,23 @@ describe('live basics', () => {
     expect(snap.total).toBe(4);
     // before the cursor: not in the window, nothing to send; then one that sorts first in it
     await t.db.sql`insert into films (title, year) values ('Keyset late 2106', 2106)`;
-    const [{ id: newId }] = await t.db.sql<{ id: number }[]>`insert into films (title, year) values ('Keyset late 2104', 2104) returning id`;
+    const newId = (await t.db.sql<{ id: number }[]>`insert into films (title, year) values ('Keyset late 2104', 2104) returning id`)[0]!.id;
     const p1 = await c.next((m) => m.type === 'patch' && m.id === 'k');
     if (p1.type !== 'patch') throw new Error('expected a patch');
     expect(p1.fromVersion).toBe(snap.version);
     expect(p1.total).toBe(5);
     expect(p1.ops).toEqual([
       { op: 'remove', key: `[${ids[2]!}]` },
-      { op: 'insert', key: `[${newId!}]`, index: 0, row: { title: 'Keyset late 2104', year: 2104, id: newId } },
+      { op: 'insert', key: `[${newId}]`, index: 0, row: { title: 'Keyset late 2104', year: 2104, id: newId } },
     ]);
     // it leaves: the row it pushed out comes back
-    await t.db.sql`delete from films where id = ${newId!}`;
+    await t.db.sql`delete from films where id = ${newId}`;
     const p2 = await c.next((m) => m.type === 'patch' && m.id === 'k');
     if (p2.type !== 'patch') throw new Error('expected a patch');
     expect(p2.fromVersion).toBe(p1.toVersion);
     expect(p2.total).toBe(4);
     expect(p2.ops).toEqual([
-      { op: 'remove', key: `[${newId!}]` },
+      { op: 'remove', key: `[${newId}]` },
       { op: 'insert', key: `[${ids[2]!}]`, index: 1, row: { title: 'Keyset 2103', year: 2103, id: ids[2] } },
     ]);
     c.ws.close();

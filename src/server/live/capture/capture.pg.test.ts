@@ -4,6 +4,7 @@
  * drains its channel up to a marker notification (the queue is in commit
  * order), so "exactly these notifications, nothing else" is checked.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../../test/support/db.js';
 import { loadSchemaCache } from '../../catalog/load.js';
@@ -252,6 +253,36 @@ describe('row changes', () => {
     const [bulk] = decoded(await changes());
     expect([bulk?.keys?.length, bulk?.images]).toEqual([17, null]);
     await sql`delete from capture_test.items`;
+    await changes();
+  });
+
+  it("an old version's token hashes its own text, even when the value compares equal (numeric scale)", async () => {
+    await sql`create table capture_test.amounts (id integer primary key, amount numeric, note text)`;
+    await installCapture(sql, await loadSchemaCache(sql, { schemas: [SCHEMA] }));
+    await sql`insert into capture_test.amounts values (1, 1.0, 'a')`;
+    await sql`update capture_test.amounts set amount = 1.00 where id = 1`;
+    await sql`update capture_test.amounts set note = 'b' where id = 1`;
+    const [, scale, note] = decoded(await changes());
+    const secret = (await readCaptureSecret(sql))!.secret;
+    const token = (column: string, json: string) => createHash('md5').update(`${secret}${column}=${json}`).digest('hex').slice(0, 8);
+    // one token per column, in jsonb key order (shorter names first)
+    const image = (amount: string, text: string) => token('id', '1') + token('note', text) + token('amount', amount);
+    expect([scale?.changed, scale?.images?.rows]).toEqual([[], [image('1.0', '"a"'), image('1.00', '"a"')]]); // equal as jsonb
+    expect([note?.changed, note?.images?.rows]).toEqual([['note'], [image('1.00', '"a"'), image('1.00', '"b"')]]);
+    await sql`drop table capture_test.amounts`;
+    await changes();
+  });
+
+  it('rows pair up by position: a deferred swap of keys lists each key once, and no changed columns', async () => {
+    await sql`create table capture_test.swaps (id integer primary key deferrable initially deferred, v text)`;
+    await installCapture(sql, await loadSchemaCache(sql, { schemas: [SCHEMA] }));
+    await sql`insert into capture_test.swaps values (1, 'a'), (2, 'b')`;
+    await sql`update capture_test.swaps set id = 3 - id`;
+    await sql`update capture_test.swaps set v = v || '!' where id = 1`;
+    const [, swap, append] = decoded(await changes());
+    expect([sortKeys(swap!.keys), swap?.changed, swap?.images?.rows.length]).toEqual([[[1], [2]], null, 4]);
+    expect([append?.keys, append?.changed]).toEqual([[[1]], ['v']]);
+    await sql`drop table capture_test.swaps`;
     await changes();
   });
 
