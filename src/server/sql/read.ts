@@ -184,8 +184,47 @@ function selectItemSql(s: PlannedSelect, node: ReadNode, p: Params): string[] {
   );
 }
 
+/**
+ * Past an offset, PostgreSQL computes a node's select list for every row it
+ * skips, so embedded resources (subqueries in the select list) would run
+ * 50,000 times for the page at offset 50,000. Such a window is read first,
+ * with only the columns the select list, the order and the embeds' joins use
+ * (the same columns, so the same column privileges), and the select list is
+ * computed for the rows of the page alone.
+ */
+function windowFirst(node: ReadNode): boolean {
+  return node.offset > 0 && node.source.kind === 'relation' && node.select.some((s) => s.kind === 'embed');
+}
+
+function windowedQuery(node: ReadNode, p: Params, join: string | null): string {
+  const a = node.alias;
+  const used = new Set<string>();
+  let star = false;
+  for (const s of node.select) {
+    if (s.kind === 'embed') for (const c of s.embed.relationship.fromColumns) used.add(c);
+    else if (s.ref.column.name === '*') star = true;
+    else used.add(s.ref.column.name);
+  }
+  for (const o of node.order) {
+    if (o.embed) for (const c of o.embed.relationship.fromColumns) used.add(c);
+    else used.add(o.ref.column.name);
+  }
+  const columns = star ? `${a}.*` : [...used].map((c) => `${a}.${quoteIdent(c)}`).join(', ');
+  const where = [...(join ? [join] : []), ...whereParts(node, p)];
+  let inner = `select ${columns} from ${sourceSql(node.source, p)} as ${a}`;
+  if (where.length > 0) inner += ` where ${where.join(' and ')}`;
+  if (node.order.length > 0) inner += ` order by ${node.order.map((o) => orderSql(o, node, p)).join(', ')}`;
+  if (node.limit !== null) inner += ` limit ${p.add(node.limit)}`;
+  inner += ` offset ${p.add(node.offset)}`;
+  const cols = node.select.flatMap((s) => selectItemSql(s, node, p));
+  // the window's order again: a subquery's row order is not the outer query's by definition
+  const order = node.order.length > 0 ? ` order by ${node.order.map((o) => orderSql(o, node, p)).join(', ')}` : '';
+  return `select ${cols.join(', ')} from (${inner}) as ${a}${order}`;
+}
+
 /** select … from source as alias where … order by … limit … offset … */
 export function nodeQuery(node: ReadNode, p: Params, join: string | null): string {
+  if (windowFirst(node)) return windowedQuery(node, p, join);
   const cols = node.select.flatMap((s) => selectItemSql(s, node, p));
   const from = sourceSql(node.source, p);
   const where = [...(join ? [join] : []), ...whereParts(node, p)];
