@@ -141,16 +141,25 @@ async function runOnce(
       const perUnit = units.map((k) => items[k]!.statements.map((s) => conn.unsafe(s.text, s.values as never[]).execute() as Promise<unknown>));
       const commit = conn.unsafe('commit').execute();
       for (const p of [begin, context, commit, ...perUnit.flat()]) (p as Promise<unknown>).catch(() => {});
-      return { units, head: [begin, context] as Promise<unknown>[], perUnit };
+      return { units, readOnly: first.readOnly, head: [begin, context] as Promise<unknown>[], perUnit, commit: Promise.allSettled([commit]) };
     });
-    for (const { units, head, perUnit } of sent) {
+    for (const { units, readOnly, head, perUnit, commit } of sent) {
       const headFailed = (await Promise.allSettled(head)).find((r) => r.status === 'rejected');
       let failedBefore = false;
       for (const [j, k] of units.entries()) {
         const settled = await Promise.allSettled(perUnit[j]!);
         const failed = headFailed ?? settled.find((r) => r.status === 'rejected');
         if (!failed) {
-          settle(k, { rows: settled.map((r) => (r as PromiseFulfilledResult<unknown>).value as Record<string, unknown>[]) }, false);
+          const rows = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value as Record<string, unknown>[]);
+          if (readOnly) {
+            // what a read-only transaction read stands once read: its COMMIT changes nothing
+            settle(k, { rows }, false);
+            continue;
+          }
+          // a write stands only once committed (a deferred constraint can still fail the COMMIT),
+          // and its caller answers only then, so a reader it tells can see it
+          const [c] = await commit;
+          settle(k, c!.status === 'rejected' ? { error: c!.reason } : { rows }, false);
           continue;
         }
         const reason = (failed as PromiseRejectedResult).reason as { code?: unknown };
@@ -159,6 +168,8 @@ async function runOnce(
         failedBefore = true;
       }
     }
+    // every COMMIT answered before the connection goes back to the pool
+    await Promise.all(sent.map((g) => g.commit));
   } finally {
     // every transaction ended with COMMIT (or ROLLBACK after its error): nothing is left open
     conn.release();
