@@ -49,13 +49,10 @@ export function rowAt(state: RowState, position: number): Row {
 export function rowStateOf(keys: readonly string[], rows: readonly Row[], fields?: readonly string[]): RowState {
   if (keys.length !== rows.length) throw new Error(`rowStateOf: ${keys.length} keys for ${rows.length} rows`);
   const names = fields ?? fieldsOf(rows);
-  const index = new Map<string, number>();
+  const index = indexKeys(keys, 'rowStateOf');
   const values: string[] = [];
   const hashes = new Uint32Array(keys.length * 2);
   for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (index.has(key)) throw new Error(`rowStateOf: duplicate row key ${key}`);
-    index.set(key, i);
     values.push(valuesText(rows[i]!, names));
     hashText(JSON.stringify(rows[i]), hashes, i * 2);
   }
@@ -80,13 +77,11 @@ export function rowStateFromTexts(keys: readonly string[], texts: readonly strin
   };
   if (prev === null) return full();
   const names = prev.fields;
-  const index = new Map<string, number>();
+  const index = indexKeys(keys, 'rowStateFromTexts');
   const values: string[] = [];
   const hashes = new Uint32Array(keys.length * 2);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (index.has(key)) throw new Error(`rowStateFromTexts: duplicate row key ${key}`);
-    index.set(key, i);
     hashText(texts[i]!, hashes, i * 2);
     const old = prev.index.get(key);
     if (old !== undefined && prev.hashes[old * 2] === hashes[i * 2] && prev.hashes[old * 2 + 1] === hashes[i * 2 + 1]) {
@@ -99,6 +94,16 @@ export function rowStateFromTexts(keys: readonly string[], texts: readonly strin
     values.push(valuesText(row, names));
   }
   return { keys: [...keys], index, fields: names, values, hashes };
+}
+
+/** key → position; duplicate keys would make every later patch wrong */
+function indexKeys(keys: readonly string[], caller: string): Map<string, number> {
+  const index = new Map<string, number>();
+  keys.forEach((key, i) => {
+    if (index.has(key)) throw new Error(`${caller}: duplicate row key ${key}`);
+    index.set(key, i);
+  });
+  return index;
 }
 
 /** union of field names in first-seen order */
