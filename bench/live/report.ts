@@ -129,7 +129,11 @@ export function resultTables(r: LiveReport): string {
       `each with its ${r.facts.clients / r.facts.views} subscribers; ${kb(mem.perConnection)} KB per authenticated socket. ` +
       `Engine state by its own count, per view: rows as JSON value arrays (with keys) ${kb(r.stateBytes.rows / r.facts.views)} KB, row fingerprints ${kb(r.stateBytes.hashes / r.facts.views)} KB, ` +
       `patch log ${kb(r.stateBytes.log / r.facts.views)} KB as JSON text (${(r.stateBytes.logEntries / r.facts.views).toFixed(0)} entries). ` +
-      `Goal: ${goal(mem.perViewLoaded <= 16 * 1024)}`,
+      (mem.perViewMarginal === null
+        ? `Goal: ${goal(mem.perViewLoaded <= 16 * 1024)}`
+        : `Goal, on the marginal cost plus the patch log after the load (${kb(mem.perViewMarginal + r.stateBytes.log / r.facts.views)} KB; ` +
+          'the averages also carry code compiled once and the driver\'s statement caches, which do not grow with views): ' +
+          goal(mem.perViewMarginal + r.stateBytes.log / r.facts.views <= 16 * 1024)),
     '',
     '| stage | heap used MB | RSS MB | external MB |',
     '|---|---:|---:|---:|',
