@@ -142,13 +142,17 @@ export interface CompiledView {
   readonly countPlan: ReadPlan | null;
 }
 
-/** statement texts, one string per distinct text (views of one shape differ only in values) */
-const texts = new Map<string, string>();
+/**
+ * Statement texts, one string per distinct text (views of one shape differ
+ * only in values). Bounded: past 5,000 shapes it starts afresh, so distinct
+ * queries cannot grow it without limit (a view keeps its own reference).
+ */
+const statementTexts = new Map<string, string>();
 function intern(text: string): string {
-  const known = texts.get(text);
+  const known = statementTexts.get(text);
   if (known !== undefined) return known;
-  if (texts.size > 50_000) texts.clear();
-  texts.set(text, text);
+  if (statementTexts.size >= 5_000) statementTexts.clear();
+  statementTexts.set(text, text);
   return text;
 }
 
