@@ -144,6 +144,28 @@ describe('live basics', () => {
     c.ws.close();
   });
 
+  it('a new window of a query already live takes its total instead of counting again', async () => {
+    const engine = t.app.pglive.live!.engine;
+    const c = await connect(await jwtFor('rest_user', { email: 'alice@x.test' }));
+    await c.next((m) => m.type === 'ready');
+    const base = 'select=id,title&title=like.Window*&order=id';
+    await t.db.sql`insert into films (title, year) select 'Window ' || g, 2000 + g from generate_series(1, 7) as g`;
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'w1', table: 'films', query: `${base}&limit=3` }));
+    const first = await c.next((m) => m.type === 'snapshot' && m.id === 'w1');
+    const kept = engine.countsKept;
+    c.ws.send(JSON.stringify({ type: 'subscribe', id: 'w2', table: 'films', query: `${base}&limit=3&offset=3` }));
+    const second = await c.next((m) => m.type === 'snapshot' && m.id === 'w2');
+    if (first.type !== 'snapshot' || second.type !== 'snapshot') throw new Error('expected snapshots');
+    expect([first.total, second.total]).toEqual([7, 7]);
+    expect(second.rows.map((r) => r.title)).toEqual(['Window 4', 'Window 5', 'Window 6']);
+    expect(engine.countsKept).toBe(kept + 1); // the second window did not count
+    // a write that changes the total reaches both windows with the new total
+    await t.db.sql`insert into films (title, year) values ('Window 8', 2010)`;
+    const [p1, p2] = await Promise.all(['w1', 'w2'].map((id) => c.next((m) => m.type === 'patch' && m.id === id)));
+    expect([p1, p2].map((p) => (p!.type === 'patch' ? p!.total : null))).toEqual([8, 8]);
+    c.ws.close();
+  });
+
   it('closes a socket from a foreign origin (4003) and one with a bad token (4001) without serving it', async () => {
     const token = await jwtFor('rest_user', { email: 'alice@x.test' });
     const bad = new WebSocket(url, { headers: { origin: 'http://evil.example', authorization: `Bearer ${token}` } });

@@ -109,7 +109,18 @@ export class SharedView {
   ) {
     this.planned = planned;
     this.contextKey = JSON.stringify([principal.role, principal.claims, principal.userId]);
+    this.countKey = countKeyOf(this.contextKey, spec);
   }
+
+  /** views with the same count key have the same total: they differ only in their window or order */
+  readonly countKey: string;
+}
+
+/** the view's query without what does not change its total (the window and the order) */
+function countKeyOf(contextKey: string, spec: ViewSpec): string {
+  const params = new URLSearchParams(spec.query);
+  for (const name of ['limit', 'offset', 'order']) params.delete(name);
+  return JSON.stringify([contextKey, spec.schema, spec.table, spec.count, params.toString()]);
 }
 
 export interface EngineDeps {
@@ -448,7 +459,9 @@ export class LiveEngine {
   /** Evaluates views (none of them running) together; each one's result is applied on its own. */
   private evaluate(views: readonly SharedView[]): Promise<void> {
     // the totals that stand: no change since the last count could move a row in or out
-    const keep = views.map((v) => (v.needsCount || v.state === null || v.error !== null ? undefined : v.total));
+    const keep = views.map((v) =>
+      v.state === null ? this.siblingTotal(v) : v.needsCount || v.error !== null ? undefined : v.total,
+    );
     for (const [i, v] of views.entries()) {
       v.needsCount = false;
       if (keep[i] !== undefined) this.countsKept++;
@@ -493,6 +506,22 @@ export class LiveEngine {
     }
     this.batches++;
     return done;
+  }
+
+  /**
+   * A new view's total, taken from a view of the same query in another window
+   * (the grid moves its window as it scrolls) whose total stands: evaluated,
+   * nothing pending, not counting right now. A change that lands meanwhile
+   * marks both views, and the new one counts again then, as any view would.
+   */
+  private siblingTotal(view: SharedView): number | null | undefined {
+    if (view.spec.count === 'none' || view.planned.rootOid === null) return undefined;
+    for (const s of this.byRel.get(view.planned.rootOid) ?? []) {
+      if (s !== view && s.countKey === view.countKey && s.state !== null && !s.dirty && !s.running && s.error === null && !s.needsCount && s.total !== null) {
+        return s.total;
+      }
+    }
+    return undefined;
   }
 
   private apply(view: SharedView, ev: Evaluation | { error: unknown }): void {
