@@ -46,6 +46,19 @@ describe('runAsRole / runBatchAsRoles', () => {
     expect(out.map((r) => ('error' in r ? (r.error as { code?: string }).code : 'ok'))).toEqual(['ok', '23505']);
   });
 
+  it('runs requests without JIT (it compiled deep pages for longer than they ran), for that transaction only', async () => {
+    const one = createPool(db.url, { max: 1 }); // one connection: the same one before and after
+    try {
+      await one`set jit = on`;
+      const [rows] = await runAsRole(one, ctx, [{ text: "select current_setting('jit') as jit", values: [] }], { readOnly: true });
+      expect(rows![0]!['jit']).toBe('off');
+      const [after] = await one`select current_setting('jit') as jit`;
+      expect(after!['jit']).toBe('on'); // set_config(…, true): gone with the transaction
+    } finally {
+      await one.end({ timeout: 5 });
+    }
+  });
+
   it('shares one transaction among read-only units of a context; a failing one fails alone', async () => {
     const read = (q: string) => ({ ctx, readOnly: true, statements: [{ text: q, values: [] }] });
     const out = await runBatchAsRoles(sql, [
