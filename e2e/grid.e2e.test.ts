@@ -155,7 +155,7 @@ describe('grid', () => {
     }, { timeout: 5000 }).toBeGreaterThan(1000);
     await expect.poll(() => page.url()).toMatch(/at=\d{4,}/);
     // a long steady scroll: the window follows it, and where it stops the rows are there. How soon
-    // is a speed (bench:web measures it); on a loaded CI machine a deep window under RLS can take a
+    // is a speed (bench:web measures it); on a loaded CI machine a deep OFFSET window can take a
     // second or more, so this checks the behaviour: the rows in view at the end get loaded.
     await grid.grid.evaluate(async (el) => {
       const end = performance.now() + 2000;
