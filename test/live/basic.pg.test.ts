@@ -152,6 +152,10 @@ describe('live basics', () => {
     await t.db.sql`insert into films (title, year) select 'Window ' || g, 2000 + g from generate_series(1, 7) as g`;
     c.ws.send(JSON.stringify({ type: 'subscribe', id: 'w1', table: 'films', query: `${base}&limit=3` }));
     const first = await c.next((m) => m.type === 'snapshot' && m.id === 'w1');
+    // the rows inserted above may still be on their way as a notification: wait until w1's total stands
+    const w1 = [...engine.views.values()].find((v) => v.spec.query === `${base}&limit=3`)!;
+    for (let i = 0; i < 200 && (w1.dirty || w1.running !== null || w1.needsCount); i++) await new Promise((r) => setTimeout(r, 10));
+    expect([w1.dirty, w1.running, w1.needsCount, w1.total]).toEqual([false, null, false, 7]);
     const kept = engine.countsKept;
     c.ws.send(JSON.stringify({ type: 'subscribe', id: 'w2', table: 'films', query: `${base}&limit=3&offset=3` }));
     const second = await c.next((m) => m.type === 'snapshot' && m.id === 'w2');
