@@ -12,14 +12,14 @@
  */
 import type { PatchOp, Row } from './live.js';
 import { longestIncreasingSubsequence } from './lis.js';
-import { rowAt, type RowState } from './rowstate.js';
+import { rowAt, sameFields, type RowState } from './rowstate.js';
 
 /**
  * Both states must have the same fields in the same order (an update merges
  * fields, it cannot remove one): when the column set changes, send a snapshot.
  */
 export function diffStates(held: RowState, next: RowState): PatchOp[] {
-  if (held.fields.length !== next.fields.length || held.fields.some((name, f) => name !== next.fields[f])) {
+  if (!sameFields(held, next)) {
     throw new Error('diffStates: the states have different fields (send a snapshot)');
   }
   const removes: PatchOp[] = [];

@@ -48,15 +48,23 @@ export function rowAt(state: RowState, position: number): Row {
  */
 export function rowStateOf(keys: readonly string[], rows: readonly Row[], fields?: readonly string[]): RowState {
   if (keys.length !== rows.length) throw new Error(`rowStateOf: ${keys.length} keys for ${rows.length} rows`);
-  const names = fields ?? fieldsOf(rows);
-  const index = indexKeys(keys, 'rowStateOf');
-  const values: string[] = [];
+  return buildState(keys, rows, fields ?? fieldsOf(rows), (i) => JSON.stringify(rows[i]), 'rowStateOf');
+}
+
+/** a state from parsed rows; `text(i)` is the JSON text row i's fingerprint is taken of */
+function buildState(keys: readonly string[], rows: readonly Row[], names: readonly string[], text: (i: number) => string, caller: string): RowState {
+  const index = indexKeys(keys, caller);
   const hashes = new Uint32Array(keys.length * 2);
-  for (let i = 0; i < keys.length; i++) {
-    values.push(valuesText(rows[i]!, names));
-    hashText(JSON.stringify(rows[i]), hashes, i * 2);
-  }
+  const values = rows.map((row, i) => {
+    hashText(text(i), hashes, i * 2);
+    return valuesText(row, names);
+  });
   return { keys: [...keys], index, fields: [...names], values, hashes };
+}
+
+/** whether two states hold the same fields in the same order (else only a snapshot can replace one by the other) */
+export function sameFields(a: RowState, b: RowState): boolean {
+  return a.fields.length === b.fields.length && a.fields.every((name, f) => name === b.fields[f]);
 }
 
 /**
@@ -69,11 +77,10 @@ export function rowStateOf(keys: readonly string[], rows: readonly Row[], fields
  */
 export function rowStateFromTexts(keys: readonly string[], texts: readonly string[], prev: RowState | null): RowState {
   if (keys.length !== texts.length) throw new Error(`rowStateFromTexts: ${keys.length} keys for ${texts.length} texts`);
+  // fingerprints of the texts as given: the next evaluation compares texts as PostgreSQL renders them
   const full = () => {
-    const state = rowStateOf(keys, texts.map((t) => JSON.parse(t) as Row));
-    // fingerprints of the texts as given (the next evaluation compares texts as PostgreSQL renders them)
-    for (let i = 0; i < texts.length; i++) hashText(texts[i]!, state.hashes as Uint32Array, i * 2);
-    return state;
+    const rows = texts.map((t) => JSON.parse(t) as Row);
+    return buildState(keys, rows, fieldsOf(rows), (i) => texts[i]!, 'rowStateFromTexts');
   };
   if (prev === null) return full();
   const names = prev.fields;

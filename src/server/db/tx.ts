@@ -6,6 +6,7 @@
  * pglive user id ('' for JWT / anonymous). statement_timeout bounds every statement.
  */
 import type { Sql, TxSql } from './pool.js';
+import type { SqlStatement } from '../sql/params.js';
 
 export interface RoleContext {
   readonly role: string;
@@ -67,7 +68,7 @@ export async function withRole<T>(
 export async function runAsRole(
   sql: Sql,
   ctx: RoleContext,
-  statements: readonly { readonly text: string; readonly values: readonly unknown[] }[],
+  statements: readonly SqlStatement[],
   opts: { readOnly?: boolean } = {},
 ): Promise<Record<string, unknown>[][]> {
   const [result] = await runBatchAsRoles(sql, [{ ctx, statements, readOnly: opts.readOnly ?? false }]);
@@ -78,7 +79,7 @@ export async function runAsRole(
 /** one unit of a batch: a role context and its statements */
 export interface RoleBatchItem {
   readonly ctx: RoleContext;
-  readonly statements: readonly { readonly text: string; readonly values: readonly unknown[] }[];
+  readonly statements: readonly SqlStatement[];
   readonly readOnly: boolean;
 }
 

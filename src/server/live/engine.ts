@@ -20,9 +20,9 @@ import { PgliveError, isPgliveError } from '../errors.js';
 import { toPgliveError as toKnownError } from '../http/errors.js';
 import { isDriverPgError } from '../db/pool.js';
 import type { CallerPrincipal } from '../http/rest.js';
-import type { PatchOp, Row, ServerMessage } from '../../protocol/live.js';
+import type { PatchOp, ServerMessage } from '../../protocol/live.js';
 import { diffStates } from '../../protocol/diff.js';
-import { rowAt, rowStateFromTexts, type RowState } from '../../protocol/rowstate.js';
+import { rowAt, rowStateFromTexts, sameFields, type RowState } from '../../protocol/rowstate.js';
 import { performance } from 'node:perf_hooks';
 import { compileView, evaluateViews, planView, type CompiledView, type Evaluation, type PlannedView, type ViewSpec } from './evaluate.js';
 import { compileMatcher, type ViewMatcher } from './match.js';
@@ -205,10 +205,6 @@ function withDeadline<T>(work: Promise<T>, ms: number, fallback: () => T): Promi
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
-
-function sameFields(a: RowState, b: RowState): boolean {
-  return a.fields.length === b.fields.length && a.fields.every((f, i) => f === b.fields[i]);
-}
 
 export class LiveEngine {
   readonly views = new Map<string, SharedView>();
@@ -631,7 +627,7 @@ export class LiveEngine {
     }
   }
 
-  /** approximate bytes held per view (keys + hashes + rows), for the benchmark */
+  /** views, their subscribers and the subscribers waiting on a backed-up socket (for tests and the benchmark) */
   stats(): { views: number; subscribers: number; pending: number } {
     let subscribers = 0;
     for (const v of this.views.values()) subscribers += v.subs.size;

@@ -12,6 +12,7 @@ import { planRequest } from '../plan/index.js';
 import type { EmbedNode, ReadNode, ReadPlan } from '../plan/types.js';
 import { parseRequest } from '../request/parse.js';
 import { liveStatement } from '../sql/read.js';
+import type { SqlStatement } from '../sql/params.js';
 import { countRows } from '../db/count.js';
 import type { CallerPrincipal } from '../http/rest.js';
 
@@ -119,11 +120,6 @@ function contextOf(principal: CallerPrincipal, statementTimeoutMs: number): Role
   };
 }
 
-interface Statement {
-  readonly text: string;
-  readonly values: readonly unknown[];
-}
-
 /**
  * What the engine keeps of a planned view: its page statements, rendered once
  * (statement texts are shared by every view of the same shape and role), and
@@ -137,8 +133,8 @@ export interface CompiledView {
   readonly keyColumns: readonly string[];
   readonly dependsOn: readonly number[];
   /** the page with its exact total on every row (count=exact), or the page alone */
-  readonly counted: Statement;
-  readonly uncounted: Statement;
+  readonly counted: SqlStatement;
+  readonly uncounted: SqlStatement;
   readonly countPlan: ReadPlan | null;
 }
 
@@ -164,7 +160,7 @@ function intern(text: string): string {
  * from the one it was planned for, and pooled connections serve every role.
  */
 export function compileView(planned: PlannedView, spec: ViewSpec, role: string): CompiledView {
-  const page = (count: boolean): Statement => {
+  const page = (count: boolean): SqlStatement => {
     const st = liveStatement(planned.plan, planned.keyColumns, count);
     return { text: intern(`/* ${roleTag(role)} */ ${st.text}`), values: st.values };
   };
