@@ -101,10 +101,14 @@ export function isDriverTypeFetchFailure(reason: unknown): boolean {
  * queries on that connection never settle (the live engine times them out).
  */
 export function isDriverClosedSocketWrite(error: unknown): boolean {
+  // by shape, not instanceof: a test runner hands over errors serialised from its workers
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message, stack } = error as { name?: unknown; message?: unknown; stack?: unknown };
   return (
-    error instanceof Error &&
-    error.name === 'TypeError' &&
-    /reading 'write'/.test(error.message) &&
-    /postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? '')
+    name === 'TypeError' &&
+    typeof message === 'string' &&
+    /reading 'write'/.test(message) &&
+    typeof stack === 'string' &&
+    /postgres[\\/]src[\\/]connection\.js/.test(stack)
   );
 }
