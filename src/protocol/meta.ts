@@ -42,7 +42,8 @@ export interface MetaRelation {
   estimatedRows: number;
   primaryKey: readonly string[];
   columns: MetaColumn[];
-  privileges: { select: readonly string[]; insert: readonly string[]; update: readonly string[]; delete: boolean };
+  /** refresh: may REFRESH this materialized view (POST /meta/refresh/:schema/:relation) */
+  privileges: { select: readonly string[]; insert: readonly string[]; update: readonly string[]; delete: boolean; refresh: boolean };
   insertable: boolean;
   updatable: boolean;
   deletable: boolean;

@@ -15,6 +15,7 @@ import { PgliveError } from './errors.js';
 import { registerRest } from './http/rest.js';
 import { registerAdmin } from './http/admin.js';
 import { registerMeta } from './http/meta.js';
+import { registerRefresh } from './http/refresh.js';
 import { registerStatic } from './http/static.js';
 import { registerPrefs } from './prefs/index.js';
 import { startLive, type LiveHandle, type LiveOptions } from './live/index.js';
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<PgliveApp> {
   registerRest(app, { config, sql: deps.sql, schema: deps.schema, principal: (req) => auth.principal(req) });
   registerAdmin(app, { schema: deps.schema, principal: (req) => auth.principal(req) });
   registerMeta(app, { schema: deps.schema, principal: (req) => auth.principal(req) });
+  registerRefresh(app, { config, sql: deps.sql, schema: deps.schema, principal: (req) => auth.principal(req) });
   registerStatic(app);
   registerPrefs(app, { sql: deps.sql, schema: deps.schema, principal: (req) => auth.principal(req) });
   if (deps.live) {

@@ -54,6 +54,8 @@ export const ERRORS = {
   PGLIVE106: { status: 400, title: 'Invalid cast type' },
   PGLIVE107: { status: 400, title: 'Query too complex (nesting depth or size limit)' },
   PGLIVE108: { status: 406, title: 'Unsupported Accept media type' },
+  PGLIVE109: { status: 400, title: 'Not a materialized view: only materialized views can be refreshed' },
+  PGLIVE110: { status: 409, title: 'Cannot refresh concurrently: the materialized view has no unique index on plain columns, or is not populated yet' },
   // --- pglive: auth ---------------------------------------------------------
   PGLIVE200: { status: 401, title: 'Invalid e-mail or password' },
   PGLIVE201: { status: 401, title: 'Session missing, expired or revoked: log in again' },

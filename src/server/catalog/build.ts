@@ -129,7 +129,7 @@ export interface RelationParts {
   readonly dependsOn: readonly QualifiedName[];
 }
 
-const NO_PRIVILEGES: RolePrivileges = { select: [], insert: [], update: [], delete: false };
+const NO_PRIVILEGES: RolePrivileges = { select: [], insert: [], update: [], delete: false, refresh: false };
 
 export function buildRelation(row: RelationRow, parts: RelationParts, types: TypeTable, roles: readonly string[]): Relation {
   const kind = KINDS[row.relkind];
@@ -155,7 +155,7 @@ export function buildRelation(row: RelationRow, parts: RelationParts, types: Typ
   const privileges: Record<string, RolePrivileges> = {};
   for (const role of roles) privileges[role] = NO_PRIVILEGES;
   for (const p of parts.privileges) {
-    privileges[p.role] = { select: p.select, insert: p.insert, update: p.update, delete: p.delete };
+    privileges[p.role] = { select: p.select, insert: p.insert, update: p.update, delete: p.delete, refresh: p.refresh };
   }
 
   const { insertable, updatable, deletable } = writability(kind, row);

@@ -374,17 +374,34 @@ describe('roles and privileges', () => {
       insert: ['prénom', 'email'],
       update: ['select'],
       delete: false,
+      refresh: false,
     });
     const all = rel('customers').columns.map((c) => c.name);
-    expect(rel('customers').privileges['cat_editor']).toEqual({ select: all, insert: all, update: all, delete: true });
+    expect(rel('customers').privileges['cat_editor']).toEqual({ select: all, insert: all, update: all, delete: true, refresh: false });
     expect(rel('customer_names').privileges['cat_anon']).toEqual({
       select: ['id', 'first_name', 'country'],
       insert: [],
       update: [],
       delete: false,
+      refresh: false,
     });
-    expect(rel('orders').privileges['cat_anon']).toEqual({ select: [], insert: [], update: [], delete: false });
+    expect(rel('orders').privileges['cat_anon']).toEqual({ select: [], insert: [], update: [], delete: false, refresh: false });
     expect(Object.keys(rel('orders').privileges).sort()).toEqual(ROLES);
+  });
+
+  it('lets the owner of a materialized view (and its members) refresh it, nobody else', async () => {
+    expect(rel('mood_counts').privileges['cat_editor']!.refresh).toBe(false);
+    await sql.unsafe('alter materialized view catalog_test.mood_counts owner to cat_editor');
+    try {
+      const c = await loadSchemaCache(sql, { schemas: SCHEMAS, roles: ROLES });
+      const mv = schemaIndex(c).relation('catalog_test', 'mood_counts')!;
+      expect(mv.privileges['cat_editor']!.refresh).toBe(true);
+      expect(mv.privileges['cat_anon']!.refresh).toBe(false);
+      // only materialized views are refreshed: owning a table says nothing
+      expect(schemaIndex(c).relation('catalog_test', 'customers')!.privileges['cat_editor']!.refresh).toBe(false);
+    } finally {
+      await sql.unsafe('alter materialized view catalog_test.mood_counts owner to current_user');
+    }
   });
 
   it('drops requested roles that do not exist', async () => {

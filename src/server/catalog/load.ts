@@ -47,7 +47,7 @@ export async function loadSchemaCache(sql: Sql, opts: LoadOptions): Promise<Sche
       viewReadsQuery(tx, schemas),
       foreignKeysQuery(tx, schemas),
       functionsQuery(tx, schemas, roles),
-      privilegesQuery(tx, schemas, roles),
+      privilegesQuery(tx, schemas, roles, session.server_version),
     ]);
     return { session, roles, relations, columns, keys, checks, types, viewNodes, foreignKeys, functions, privileges };
   });

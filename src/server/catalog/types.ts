@@ -71,6 +71,8 @@ export interface RolePrivileges {
   readonly insert: readonly string[];
   readonly update: readonly string[];
   readonly delete: boolean;
+  /** may REFRESH this materialized view (owner's privileges, or MAINTAIN on PostgreSQL 17+) */
+  readonly refresh: boolean;
 }
 
 export interface Relation extends QualifiedName {

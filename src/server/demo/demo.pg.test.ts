@@ -227,6 +227,9 @@ describe('demo roles and row-level security', () => {
       code: '42501',
     });
     await expect(manager((tx) => tx.unsafe('select public.refresh_monthly_sales()'))).resolves.toBeDefined();
+    // the manager owns it: a plain REFRESH works for the manager only
+    await expect(manager((tx) => tx.unsafe('refresh materialized view concurrently public.monthly_sales'))).resolves.toBeDefined();
+    await expect(us((tx) => tx.unsafe('refresh materialized view public.monthly_sales'))).rejects.toMatchObject({ code: '42501' });
   });
 });
 

@@ -76,7 +76,7 @@ where o.status not in ('cancelled', 'draft')
 group by 1, 2
 with data;
 create unique index monthly_sales_month_region_idx on public.monthly_sales (month, region_code);
-comment on materialized view public.monthly_sales is 'Revenue per month and region (all regions: managers only). Refresh with refresh_monthly_sales().';
+comment on materialized view public.monthly_sales is 'Revenue per month and region (all regions: managers only). Managers refresh it with the Refresh button or refresh_monthly_sales().';
 
 create function public.refresh_monthly_sales() returns void
   language sql volatile security definer

@@ -45,6 +45,8 @@ grant select, insert, update, delete on
   public.product_tags, public.orders, public.order_lines, public.active_products
   to ${MANAGER};
 grant select on public.order_summaries, public.monthly_sales to ${MANAGER};
+-- the manager owns monthly_sales, so it may REFRESH it (the grid's Refresh button, POST /meta/refresh)
+alter materialized view public.monthly_sales owner to ${MANAGER};
 
 grant select on
   public.regions, public.customers, public.products, public.tags, public.product_tags,

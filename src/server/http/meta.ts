@@ -49,7 +49,9 @@ export function metaSchema(cache: SchemaCache, role: string): MetaSchema {
       return {
         schema: r.schema, name: r.name, kind: r.kind, comment: r.comment, estimatedRows: r.estimatedRows,
         primaryKey: r.primaryKey, columns: r.columns.map(metaColumn),
-        privileges: p ? { select: p.select, insert: p.insert, update: p.update, delete: p.delete } : { select: all, insert: all, update: all, delete: true },
+        privileges: p
+          ? { select: p.select, insert: p.insert, update: p.update, delete: p.delete, refresh: p.refresh }
+          : { select: all, insert: all, update: all, delete: true, refresh: r.kind === 'materialized_view' },
         insertable: r.insertable, updatable: r.updatable, deletable: r.deletable,
         foreignKeys: fksFrom(r).map(toOne),
         referencedBy: fksTo(r).map((f) => ({ name: f.name, schema: f.schema, table: f.table, columns: f.columns, refColumns: f.refColumns })),

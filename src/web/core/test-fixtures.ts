@@ -13,7 +13,7 @@ export function rel(name: string, columns: MetaColumn[], over: Partial<MetaRelat
   const names = columns.map((c) => c.name);
   return {
     schema: 'public', name, kind: 'table', comment: null, estimatedRows: 10, primaryKey: ['id'], columns,
-    privileges: { select: names, insert: names, update: names, delete: true },
+    privileges: { select: names, insert: names, update: names, delete: true, refresh: false },
     insertable: true, updatable: true, deletable: true, foreignKeys: [], referencedBy: [], labelColumn: null,
     ...over,
   };

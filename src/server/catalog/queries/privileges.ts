@@ -40,9 +40,17 @@ export interface PrivilegeRow {
   insert: string[];
   update: string[];
   delete: boolean;
+  refresh: boolean;
 }
 
-export function privilegesQuery(sql: TxSql, schemas: readonly string[], roles: readonly string[]) {
+/**
+ * `refresh`: the role may REFRESH the materialized view: it has its owner's
+ * privileges (PostgreSQL 15/16) or, from PostgreSQL 17, the MAINTAIN privilege.
+ * Always false for other relations.
+ */
+export function privilegesQuery(sql: TxSql, schemas: readonly string[], roles: readonly string[], serverVersion: number) {
+  // has_table_privilege(…, 'MAINTAIN') is an error before PostgreSQL 17
+  const maintain = serverVersion >= 170000 ? sql`or has_table_privilege(r.role, c.oid, 'MAINTAIN')` : sql``;
   return sql<PrivilegeRow[]>`
     select
       c.oid as rel,
@@ -53,7 +61,8 @@ export function privilegesQuery(sql: TxSql, schemas: readonly string[], roles: r
         filter (where has_column_privilege(r.role, c.oid, a.attnum, 'INSERT')), '{}') as insert,
       coalesce(array_agg(a.attname::text order by a.attnum)
         filter (where has_column_privilege(r.role, c.oid, a.attnum, 'UPDATE')), '{}') as update,
-      has_table_privilege(r.role, c.oid, 'DELETE') as delete
+      has_table_privilege(r.role, c.oid, 'DELETE') as delete,
+      c.relkind = 'm' and (pg_has_role(r.role, c.relowner, 'USAGE') ${maintain}) as refresh
     from pg_class c
     cross join unnest(${[...roles]}::text[]) r(role)
     left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped

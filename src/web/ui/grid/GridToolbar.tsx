@@ -11,6 +11,7 @@ import { relationPath } from '../../core/meta.js';
 import { canCreate } from '../../core/grid-actions.js';
 import { ColumnSettingsPanel } from '../columns/index.js';
 import { SavedViewsMenu } from './SavedViewsMenu.js';
+import { RefreshButton } from './RefreshButton.js';
 
 export interface GridToolbarProps {
   rel: MetaRelation;
@@ -90,6 +91,7 @@ export const GridToolbar = memo(function GridToolbar(p: GridToolbarProps) {
             )}
           </Popover.Dropdown>
         </Popover>
+        <RefreshButton rel={p.rel} />
         <SavedViewsMenu schema={p.rel.schema} name={p.rel.name} />
         <ColumnSettingsPanel schema={p.rel.schema} name={p.rel.name} columns={p.columns} {...(p.sample ? { sample: p.sample } : {})} />
         <Tooltip label="Download the filtered rows as CSV">
