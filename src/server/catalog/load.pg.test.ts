@@ -404,6 +404,22 @@ describe('roles and privileges', () => {
     }
   });
 
+  it('on PostgreSQL 17 and later, MAINTAIN lets a role that does not own it refresh it too', async () => {
+    const [{ v }] = (await sql.unsafe(`select current_setting('server_version_num')::int as v`)) as unknown as [{ v: number }];
+    if (v < 170000) {
+      // the privilege does not exist before 17: the catalogue must not ask for it (this load would fail)
+      expect(schemaIndex(cache).relation('catalog_test', 'mood_counts')!.privileges['cat_anon']!.refresh).toBe(false);
+      return;
+    }
+    await sql.unsafe('grant maintain on catalog_test.mood_counts to cat_anon');
+    try {
+      const c = await loadSchemaCache(sql, { schemas: SCHEMAS, roles: ROLES });
+      expect(schemaIndex(c).relation('catalog_test', 'mood_counts')!.privileges['cat_anon']!.refresh).toBe(true);
+    } finally {
+      await sql.unsafe('revoke maintain on catalog_test.mood_counts from cat_anon');
+    }
+  });
+
   it('drops requested roles that do not exist', async () => {
     const c = await loadSchemaCache(sql, { schemas: ['catalog_other'], roles: ['cat_editor', 'cat_no_such_role'] });
     expect(c.roles).toEqual(['cat_editor']);
