@@ -79,6 +79,16 @@ describe('shell', () => {
     expect(await page.getByTestId('grid-title').textContent()).toBe('customers');
   });
 
+  it('says so when a link sorts or filters on a column the relation does not have, and shows the rest', async () => {
+    await grid.open(h.url, 'public', 'customers', 'sort=no_such_column.desc&f=name~eq~Nobody');
+    await page.getByText('Part of this view was dropped').waitFor();
+    await page.getByText(/customers has no column “no_such_column”/).waitFor();
+    await expect.poll(() => page.url()).not.toMatch(/no_such_column/);
+    expect(page.url()).toMatch(/f=name~eq~Nobody/);
+    // out of the way of the next tests' clicks
+    await page.locator('.mantine-Notification-root', { hasText: 'Part of this view was dropped' }).getByRole('button').click();
+  });
+
   it('shows a plain error for a relation the role cannot see', async () => {
     await page.goto(`${h.url}/t/public/no_such_table`);
     await page.getByText('No table or view public.no_such_table').waitFor();

@@ -8,6 +8,7 @@ import {
   gridStateFromParams,
   gridStateToParams,
   mergeGridParams,
+  missingColumns,
   type Filter,
   type FilterOp,
   type GridState,
@@ -79,6 +80,13 @@ describe('filters and search', () => {
     expect(r.filters).toEqual([f2]);
     expect(r.sort).toEqual([{ column: 'total', dir: 'asc' }]);
     expect(gridReducer(r, { type: 'retainColumns', columns: ['total', 'id'] })).toBe(r);
+  });
+
+  it('missingColumns names each sorted or filtered column the relation lacks, once, in order', () => {
+    const s = run(s0, { type: 'addFilter', filter: f1 }, { type: 'addFilter', filter: f2 }, { type: 'toggleSort', column: 'gone', multi: false }, { type: 'toggleSort', column: f1.column, multi: true });
+    expect(missingColumns(s, ['total', 'id'])).toEqual(['gone', 'status']);
+    expect(missingColumns(s, ['gone', f1.column, f2.column])).toEqual([]);
+    expect(missingColumns(s0, [])).toEqual([]);
   });
 
   it('scroll keeps filters and clamps at 0', () => {

@@ -152,6 +152,12 @@ function splitParts(s: string): string[] {
 }
 
 /** the grid's own parameter names: anything else in the URL is left alone */
+/** the columns the state sorts or filters on that `columns` lacks (a renamed column, an old link), in order */
+export function missingColumns(state: GridState, columns: readonly string[]): string[] {
+  const known = new Set(columns);
+  return [...new Set([...state.sort.map((k) => k.column), ...state.filters.map((f) => f.column)])].filter((c) => !known.has(c));
+}
+
 export const GRID_PARAMS = ['sort', 'f', 'join', 'q', 'at'] as const;
 
 export function gridStateToParams(state: GridState): URLSearchParams {

@@ -13,7 +13,7 @@ import { columnResizingFeature, columnSizingFeature, tableFeatures, useTable, ty
 import { relationPath, type MetaRelation } from '../../core/meta.js';
 import { gridColumns, gridQuery } from '../../core/filters.js';
 import { effectiveTotal, needsMove, windowFor, type Window } from '../../core/window.js';
-import type { Filter, GridState, Join } from '../../core/grid-state.js';
+import { missingColumns, type Filter, type GridState, type Join } from '../../core/grid-state.js';
 import { rowView } from '../../core/row-cache.js';
 import { canBulkDelete, deleteRows, exportCsv } from '../../core/grid-actions.js';
 import { resolveColumns } from '../../core/prefs.js';
@@ -54,8 +54,23 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   const [exporting, setExporting] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  // sort keys and filters on columns that vanished (schema change) drop out
-  useEffect(() => dispatch({ type: 'retainColumns', columns: rel.columns.map((c) => c.name) }), [rel, dispatch]);
+  // sort keys and filters on columns that vanished (schema change, an old link) drop out, and the user is told:
+  // a filter dropped in silence would show rows the link meant to exclude
+  useEffect(() => {
+    const columns = rel.columns.map((c) => c.name);
+    const gone = missingColumns(state, columns);
+    if (gone.length > 0) {
+      notifications.show({
+        id: `missing-columns-${rel.schema}.${rel.name}`,
+        color: 'yellow',
+        title: 'Part of this view was dropped',
+        message: `${rel.name} has no column ${gone.map((c) => `“${c}”`).join(', ')}: the sort and filters on it are not applied.`,
+        autoClose: 10_000,
+      });
+    }
+    dispatch({ type: 'retainColumns', columns });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new relation or schema, with the state of that moment
+  }, [rel, dispatch]);
 
   // ------------------------------------------------------------ query and window
   const { sort, filters, join, search } = state;
