@@ -152,6 +152,11 @@ describe('grid', () => {
     const [customerName] = await h.sql<{ name: string }[]>`select c.name from orders o join customers c on c.id = o.customer_id where o.id = 1`;
     expect(await link.textContent()).toContain(customerName!.name);
     expect(await link.getAttribute('href')).toMatch(/^\/t\/public\/customers\/\d+$/);
+    // a self-reference shows the row it points at (the manager), not the rows pointing at it
+    await grid.open(h.url, 'public', 'employees', 'sort=id.asc');
+    const [boss] = await h.sql<{ id: number; manager: string }[]>`
+      select e.id, m.email as manager from employees e join employees m on m.id = e.manager_id order by e.id limit 1`;
+    await expect.poll(() => grid.cell(`[${boss!.id}]`, 'manager_id').locator('a').textContent()).toContain(boss!.manager);
   });
 
   it('scrolls a big table through windows fetched on demand', async () => {

@@ -136,6 +136,15 @@ describe('select, order, window', () => {
     expect(decodeURIComponent(q.base)).toBe('select=id,customer_id,region,__fk0:customers!orders_customer_id_fkey(name)&order=id.asc');
   });
 
+  it('embeds the label of a self-reference by its column: the row it points at, not the rows pointing at it', () => {
+    const employees = rel('employees', [col('id', INT), col('email'), col('manager_id', INT)], {
+      labelColumn: 'email',
+      foreignKeys: [{ name: 'employees_manager_id_fkey', columns: ['manager_id'], refSchema: 'public', refTable: 'employees', refColumns: ['id'] }],
+    });
+    const q = gridQuery(employees, schema([employees]), INITIAL_GRID_STATE, NOW);
+    expect(decodeURIComponent(q.base)).toBe('select=id,email,manager_id,__fk0:manager_id(email)&order=id.asc');
+  });
+
   it('does not embed what the role cannot read', () => {
     const hidden = schema([{ ...customers, privileges: { ...customers.privileges, select: ['id'] } }, orders]);
     expect(fkLabels(orders, hidden)).toEqual([]);

@@ -229,7 +229,14 @@ export function fkLabels(rel: MetaRelation, meta: MetaSchema): FkLabel[] {
   return out;
 }
 
+/**
+ * The embed that fetches a label: `alias:target!fk(label)`. A self-reference
+ * (employees.manager_id → employees) is embedded by its column instead: as in
+ * PostgREST, `employees!fk` names the other direction there (the rows that
+ * point at this one), `manager_id(…)` the row this one points at.
+ */
 export function fkEmbedName(rel: MetaRelation, l: FkLabel): string {
+  if (l.refSchema === rel.schema && l.refTable === rel.name) return `${l.alias}:${q(l.column)}(${q(l.labelColumn)})`;
   const fk = rel.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === l.column && f.refTable === l.refTable);
   return `${l.alias}:${q(l.refTable)}!${q(fk?.name ?? '')}(${q(l.labelColumn)})`;
 }
