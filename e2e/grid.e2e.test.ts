@@ -157,6 +157,10 @@ describe('grid', () => {
     const [boss] = await h.sql<{ id: number; manager: string }[]>`
       select e.id, m.email as manager from employees e join employees m on m.id = e.manager_id order by e.id limit 1`;
     await expect.poll(() => grid.cell(`[${boss!.id}]`, 'manager_id').locator('a').textContent()).toContain(boss!.manager);
+    // so do the related rows on a record page: an order's lines show their products by label
+    await page.goto(`${h.url}/t/public/orders/1`);
+    const [line] = await h.sql<{ sku: string }[]>`select p.sku from order_lines l join products p on p.id = l.product_id where l.order_id = 1 order by l.line_no limit 1`;
+    await page.getByTestId('related-order_lines').getByRole('link', { name: new RegExp(line!.sku) }).first().waitFor();
   });
 
   it('scrolls a big table through windows fetched on demand', async () => {

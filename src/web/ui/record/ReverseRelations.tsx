@@ -12,23 +12,30 @@ import { useLive } from '../../hooks/useLive.js';
 import { useRelationPrefs } from '../../hooks/usePrefs.js';
 import { findRelation, readableColumns, relationPath, type MetaRelation, type MetaSchema } from '../../core/meta.js';
 import { formatCell } from '../../core/format.js';
+import { fkLabels, selectParam } from '../../core/filters.js';
 import { resolveColumns } from '../../core/prefs.js';
 import { canInsert, keyQuery, recordKeyOf } from '../../core/record.js';
 import { FormattedValue } from '../columns/FormattedValue.js';
 import { useMinuteClock } from '../columns/useMinuteClock.js';
+import { CellContent } from '../grid/GridCell.js';
+import '../grid/grid.css';
 
 const LIMIT = 20;
 
 type Ref = MetaRelation['referencedBy'][number];
 
-function ReferencingList({ from, via, row }: { from: MetaRelation; via: Ref; row: Row }) {
+function ReferencingList({ from, via, row, meta }: { from: MetaRelation; via: Ref; row: Row; meta: MetaSchema | null }) {
   const { client } = useLive();
   const prefs = useRelationPrefs(from.schema, from.name);
   const now = useMinuteClock();
   const [rows, setRows] = useState<readonly Row[] | null>(null);
   const [total, setTotal] = useState<number | null>(null);
   const filter: Record<string, unknown> = Object.fromEntries(via.columns.map((c, i) => [c, row[via.refColumns[i]!]]));
-  const query = `${keyQuery(filter)}${from.primaryKey.length ? `&order=${from.primaryKey.map(encodeURIComponent).join(',')}` : ''}&limit=${LIMIT}`;
+  // the other foreign keys of these rows show their targets' labels, as in the grid
+  const labels = meta ? fkLabels(from, meta) : [];
+  const query = `select=${encodeURIComponent(selectParam(from, labels))}&${keyQuery(filter)}${from.primaryKey.length ? `&order=${from.primaryKey.map(encodeURIComponent).join(',')}` : ''}&limit=${LIMIT}`;
+  const labelOf = new Map(labels.map((l) => [l.column, l]));
+  const linkable = (refSchema: string, refTable: string) => (findRelation(meta, refSchema, refTable)?.primaryKey.length ?? 0) === 1;
 
   useEffect(() => {
     const q = client.subscribe(from.name, query, { schema: from.schema, count: 'exact' });
@@ -74,17 +81,23 @@ function ReferencingList({ from, via, row }: { from: MetaRelation; via: Ref; row
               const key = from.primaryKey.length ? recordKeyOf(from, r) : null;
               return (
                 <Table.Tr key={key ?? i}>
-                  {cols.map((c, j) => (
+                  {cols.map((c, j) => {
+                    const fk = labelOf.get(c.name);
+                    return (
                     <Table.Td key={c.name}>
                       {j === 0 && key !== null ? (
                         <Anchor component={Link} to={`${relationPath(from.schema, from.name)}/${key}`} size="sm">
                           <FormattedValue view={formatCell(r[c.name], c.column, c.format, now)} />
                         </Anchor>
+                      ) : fk ? (
+                        <CellContent value={r[c.name]} column={c.column} format={c.format} now={now}
+                          fk={{ label: fk, embedded: r[fk.alias], linkable: linkable(fk.refSchema, fk.refTable) }} />
                       ) : (
                         <FormattedValue view={formatCell(r[c.name], c.column, c.format, now)} />
                       )}
                     </Table.Td>
-                  ))}
+                    );
+                  })}
                 </Table.Tr>
               );
             })}
@@ -104,7 +117,7 @@ export function ReverseRelations({ rel, meta, row }: { rel: MetaRelation; meta: 
   return (
     <Stack gap="sm">
       <Title order={5}>Related</Title>
-      {lists.map(({ via, from }) => <ReferencingList key={`${via.schema}.${via.table}.${via.name}`} from={from} via={via} row={row} />)}
+      {lists.map(({ via, from }) => <ReferencingList key={`${via.schema}.${via.table}.${via.name}`} from={from} via={via} row={row} meta={meta} />)}
     </Stack>
   );
 }
