@@ -127,6 +127,7 @@ export interface RelationParts {
   readonly checks: readonly CheckRow[];
   readonly privileges: readonly PrivilegeRow[];
   readonly dependsOn: readonly QualifiedName[];
+  readonly policyReads: readonly number[];
 }
 
 const NO_PRIVILEGES: RolePrivileges = { select: [], insert: [], update: [], delete: false, refresh: false };
@@ -177,6 +178,7 @@ export function buildRelation(row: RelationRow, parts: RelationParts, types: Typ
     policyColumns: row.policy_columns,
     estimatedRows: row.estimated_rows,
     dependsOn: parts.dependsOn,
+    policyReads: parts.policyReads,
     privileges,
   };
 }

@@ -41,6 +41,7 @@ function relation(schema: string, name: string, columns: string[]): Relation {
     rlsForced: false,
     estimatedRows: -1,
     dependsOn: [],
+    policyReads: [],
     privileges: {},
   };
 }

@@ -43,6 +43,26 @@ export class ViewLineage {
   }
 
   /**
+   * The given relations with each plain view replaced by the stored relations
+   * it reads (recursively), as sorted oids; relations the lineage does not
+   * know (outside the exposed schemas) stay as they are.
+   */
+  storedOids(oids: readonly number[]): number[] {
+    const out = new Set<number>();
+    const seen = new Set<number>();
+    const queue = [...oids];
+    while (queue.length > 0) {
+      const oid = queue.pop()!;
+      if (seen.has(oid)) continue;
+      seen.add(oid);
+      const node = this.nodes.get(oid);
+      if (node?.relkind === 'v') queue.push(...node.reads);
+      else out.add(oid);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
+  /**
    * For each column of the view that is a plain reference to a stored
    * relation's column (through any number of views), where it comes from.
    * `columnName(attnum)` names the view's columns.

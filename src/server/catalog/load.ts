@@ -69,6 +69,7 @@ export async function loadSchemaCache(sql: Sql, opts: LoadOptions): Promise<Sche
         checks: checksByRel.get(r.oid) ?? [],
         privileges: privilegesByRel.get(r.oid) ?? [],
         dependsOn: isView ? lineage.dependsOn(r.oid) : [],
+        policyReads: lineage.storedOids(r.policy_reads.map(Number)),
       },
       types,
       rows.roles,

@@ -100,6 +100,12 @@ export interface Relation extends QualifiedName {
   readonly estimatedRows: number;
   /** for views and materialized views: the base tables they read, recursively through other views */
   readonly dependsOn: readonly QualifiedName[];
+  /**
+   * oids of the relations this table's read policies (RLS) read, through views
+   * to their base tables: a change there can change what a role sees here.
+   * Relations a policy reaches only inside a function are not known.
+   */
+  readonly policyReads: readonly number[];
   /** keyed by role name: one entry per role in SchemaCache.roles */
   readonly privileges: Readonly<Record<string, RolePrivileges>>;
 }

@@ -39,17 +39,21 @@ export interface Evaluation {
 }
 
 
+/**
+ * The relation, the base tables of a view, and what their row-level security
+ * policies read (a membership table): a change to any of them can change what
+ * the view shows its role.
+ */
 function relationDeps(cache: SchemaCache, rel: Relation, out: Set<number>): void {
   out.add(rel.oid);
+  for (const oid of rel.policyReads) out.add(oid);
   const idx = schemaIndex(cache);
   for (const d of rel.dependsOn) {
-    const base = idx.relation(d.schema, d.name);
-    if (base) out.add(base.oid);
-    else {
-      // a base table outside the exposed schemas still notifies by oid: look it up by name
-      const any = cache.relations.find((r) => r.schema === d.schema && r.name === d.name);
-      if (any) out.add(any.oid);
-    }
+    // a base table outside the exposed schemas still notifies by oid: look it up by name
+    const base = idx.relation(d.schema, d.name) ?? cache.relations.find((r) => r.schema === d.schema && r.name === d.name);
+    if (!base) continue;
+    out.add(base.oid);
+    for (const oid of base.policyReads) out.add(oid);
   }
 }
 

@@ -26,6 +26,8 @@ export interface RelationRow {
   rls_forced: boolean;
   /** columns of this table that its row-level security policies read; null: a whole-row reference */
   policy_columns: string[] | null;
+  /** other relations the read policies (SELECT / ALL) of this table read, by oid */
+  policy_reads: number[];
   estimated_rows: number;
   /** pg_relation_is_updatable bitmask: 8 insert, 4 update, 16 delete (views and foreign tables) */
   updatable_mask: number;
@@ -57,6 +59,15 @@ export function relationsQuery(sql: TxSql, schemas: readonly string[]) {
           join pg_attribute a on a.attrelid = c.oid and a.attnum = dep.refobjsubid
           where pol.polrelid = c.oid
         ), '{}') end as policy_columns,
+      -- the relations a read policy's expression reads besides this one (a membership table, say):
+      -- their changes can move rows of this table in or out of a role's sight
+      case when not c.relrowsecurity then '{}'::oid[] else coalesce((
+        select array_agg(distinct dep.refobjid order by dep.refobjid)
+        from pg_policy pol
+        join pg_depend dep on dep.classid = 'pg_policy'::regclass and dep.objid = pol.oid
+          and dep.refclassid = 'pg_class'::regclass and dep.refobjid <> c.oid
+        where pol.polrelid = c.oid and pol.polcmd in ('r', '*')
+      ), '{}'::oid[]) end as policy_reads,
       case when c.relkind = 'p' then coalesce((
         -- a partitioned parent has no rows of its own: add up the analysed leaves
         select case when bool_or(pc.reltuples >= 0) then sum(greatest(pc.reltuples, 0)) else -1 end
