@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
+import { createTestApp, jwtFor, listenTestApp, type TestApp } from '../support/app.js';
 import type { ServerMessage } from '../../src/protocol/live.js';
 
 let t: TestApp;
 let url: string;
 beforeAll(async () => {
   t = await createTestApp(['rest.sql'], {}, { live: { coalesceMs: 2 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = t.app.server.address();
-  url = `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/live`;
+  url = (await listenTestApp(t)).liveUrl;
 });
 afterAll(async () => t?.close());
 

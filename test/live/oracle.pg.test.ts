@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LiveClient, type LiveQuery, type WebSocketCtor } from '../../src/client/index.js';
 import type { Row } from '../../src/protocol/live.js';
-import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
+import { createTestApp, jwtFor, listenTestApp, type TestApp } from '../support/app.js';
 import { Rng } from '../support/rng.js';
 
 const SEED = Number(process.env.LIVE_ORACLE_SEED ?? 20_240_611);
@@ -227,9 +227,7 @@ let lastChange = Date.now();
 
 beforeAll(async () => {
   t = await createTestApp(['live.sql'], { poolSize: 8 }, { live: { coalesceMs: 3 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = t.app.server.address();
-  url = `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/live`;
+  url = (await listenTestApp(t)).liveUrl;
   for (const u of USERS) u.token = await jwtFor(u.role, { email: u.email });
 });
 afterAll(async () => {

@@ -7,16 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LiveClient, type WebSocketCtor } from '../../src/client/client.js';
 import { schemaIndex } from '../../src/server/catalog/index.js';
-import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
+import { createTestApp, jwtFor, listenTestApp, type TestApp } from '../support/app.js';
 import { eventually } from '../support/live-probe.js';
 
 let t: TestApp;
 let url: string;
 beforeAll(async () => {
   t = await createTestApp(['policy-reads.sql'], {}, { live: { coalesceMs: 2 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = t.app.server.address();
-  url = `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/live`;
+  url = (await listenTestApp(t)).liveUrl;
 });
 afterAll(async () => t?.close());
 

@@ -12,7 +12,7 @@ import { LiveClient, type WebSocketCtor } from '../../src/client/index.js';
 import { applyPatch } from '../../src/protocol/patch.js';
 import type { Row, ServerMessage } from '../../src/protocol/live.js';
 import { updateUser } from '../../src/server/auth/users.js';
-import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
+import { createTestApp, jwtFor, listenTestApp, type TestApp } from '../support/app.js';
 
 const A = 'a@live.test';
 const B = 'b@live.test';
@@ -24,11 +24,7 @@ let url: string;
 let ownOrigin: string;
 beforeAll(async () => {
   t = await createTestApp(['live.sql'], {}, { live: { coalesceMs: 2, limits: LIMITS } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = t.app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  url = `ws://127.0.0.1:${port}/live`;
-  ownOrigin = `http://127.0.0.1:${port}`;
+  ({ liveUrl: url, origin: ownOrigin } = await listenTestApp(t));
 });
 afterAll(async () => t?.close());
 

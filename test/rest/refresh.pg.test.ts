@@ -7,16 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LiveClient, type WebSocketCtor } from '../../src/client/client.js';
 import type { MetaSchema } from '../../src/server/http/meta.js';
-import { createTestApp, jwtFor, type TestApp } from '../support/app.js';
+import { createTestApp, jwtFor, listenTestApp, type TestApp } from '../support/app.js';
 import { eventually } from '../support/live-probe.js';
 
 let t: TestApp;
-let base: string;
+let liveUrl: string;
 beforeAll(async () => {
   t = await createTestApp(['refresh.sql'], {}, { live: { coalesceMs: 2 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = t.app.server.address();
-  base = `127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  liveUrl = (await listenTestApp(t)).liveUrl;
 });
 afterAll(async () => t?.close());
 
@@ -40,7 +38,7 @@ describe('POST /meta/refresh/:schema/:relation', () => {
 
   it('refreshes as the owner, and live views of the materialized view receive the new rows', async () => {
     const client = new LiveClient({
-      url: `ws://${base}/live`,
+      url: liveUrl,
       WebSocket: WebSocket as unknown as WebSocketCtor,
       headers: { authorization: `Bearer ${await jwtFor('refresh_reader')}` },
     });

@@ -66,6 +66,14 @@ export async function createTestApp(fixtures: string[], over: Partial<Config> = 
   };
 }
 
+/** Listens on a free port of 127.0.0.1: the app's origin (http://…) and its live websocket URL (ws://…/live). */
+export async function listenTestApp(t: TestApp): Promise<{ origin: string; liveUrl: string }> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return { origin: `http://127.0.0.1:${port}`, liveUrl: `ws://127.0.0.1:${port}/live` };
+}
+
 /** HS256 JWT with a role claim (PostgREST-style), valid for an hour unless `exp` is given. */
 export async function jwtFor(role: string, extra: Record<string, unknown> = {}, secret = TEST_JWT_SECRET): Promise<string> {
   const jwt = new SignJWT({ role, ...extra }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
