@@ -292,6 +292,58 @@ describe('materialized views', () => {
   });
 });
 
+describe('editing in place', () => {
+  it('double-click edits a cell, Enter saves it and the grid shows it; a key cell opens the record instead', async () => {
+    await grid.open(h.url, 'public', 'customers', 'sort=id.asc');
+    await grid.cell('[1]', 'name').dblclick();
+    const editor = page.getByTestId('inline-editor');
+    await editor.fill('Inline Edited GmbH');
+    await editor.press('Enter');
+    await expect.poll(() => grid.cell('[1]', 'name').textContent()).toBe('Inline Edited GmbH');
+    const [row] = await h.sql<{ name: string }[]>`select name from customers where id = 1`;
+    expect(row!.name).toBe('Inline Edited GmbH');
+    expect(await editor.count()).toBe(0);
+    // the primary key is not edited in place: double-click opens the row, as before
+    await grid.cell('[1]', 'id').dblclick();
+    await page.waitForURL(/\/t\/public\/customers\/1$/);
+  });
+
+  it('F2 edits the active cell; a value the type or the database refuses stays, with the reason, until fixed or cancelled', async () => {
+    await grid.open(h.url, 'public', 'products', 'sort=id.asc');
+    const [before] = await h.sql<{ price: string }[]>`select price::text from products where id = 2`;
+    await grid.cell('[2]', 'price').click();
+    await page.keyboard.press('F2');
+    const editor = page.getByTestId('inline-editor');
+    await editor.fill('abc');
+    await editor.press('Enter');
+    await expect.poll(() => page.getByTestId('inline-error').textContent()).toMatch(/a number/);
+    // the domain's CHECK refuses a negative price: PostgreSQL's reason, and the typed value is kept
+    await editor.fill('-5');
+    await editor.press('Enter');
+    await expect.poll(() => page.getByTestId('inline-error').textContent()).toMatch(/positive_money/);
+    expect(await editor.inputValue()).toBe('-5');
+    await editor.press('Escape');
+    expect(await editor.count()).toBe(0);
+    const [after] = await h.sql<{ price: string }[]>`select price::text from products where id = 2`;
+    expect(after!.price).toBe(before!.price);
+  });
+
+  it('does not overwrite a change someone made while the cell was being edited', async () => {
+    await grid.open(h.url, 'public', 'customers', 'sort=id.asc');
+    await grid.cell('[3]', 'city').dblclick();
+    const editor = page.getByTestId('inline-editor');
+    await editor.waitFor();
+    await h.sql`update customers set city = 'Changed Meanwhile' where id = 3`;
+    await editor.fill('Mine');
+    await editor.press('Enter');
+    await page.getByText('Not saved: the row changed meanwhile').waitFor();
+    await expect.poll(() => grid.cell('[3]', 'city').textContent()).toBe('Changed Meanwhile');
+    const [row] = await h.sql<{ city: string }[]>`select city from customers where id = 3`;
+    expect(row!.city).toBe('Changed Meanwhile');
+    await page.locator('.mantine-Notification-root', { hasText: 'Not saved' }).getByRole('button').click();
+  });
+});
+
 describe('keyboard and big tables', () => {
   it('moves with the arrow keys and opens a row with Enter', async () => {
     await grid.open(h.url, 'public', 'orders', 'sort=id.asc');

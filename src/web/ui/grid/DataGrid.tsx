@@ -29,6 +29,9 @@ import { GridToolbar, CountText } from './GridToolbar.js';
 import { GridHeader, type HeaderColumn } from './GridHeader.js';
 import { GridRow, type RowColumn } from './GridRow.js';
 import { ConfirmDelete, ShowAllModal } from './GridDialogs.js';
+import { InlineEditor } from './InlineEditor.js';
+import { inlineInput } from '../../core/inline-edit.js';
+import type { Row } from '../../../protocol/live.js';
 import { useGridKeyboard } from './useGridKeyboard.js';
 import { CHECK_W, HEADER_H, MAX_BODY_PX, ROW_H, defaultWidth } from './layout.js';
 import './grid.css';
@@ -52,6 +55,8 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   const [showAll, setShowAll] = useState<{ column: string; value: unknown } | null>(null);
   const [filterColumn, setFilterColumn] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+  /** the cell edited in place: its row's key, column index, and the row as it was when editing started */
+  const [editing, setEditing] = useState<{ key: string; col: number; row: Row } | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // sort keys and filters on columns that vanished (schema change, an old link) drop out, and the user is told:
@@ -157,6 +162,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
         name: c.name, label: c.label, column: c.column, format: c.format, width: w,
         ...(c.pinned === 'left' ? { left } : {}),
         ...(fk ? { fk, fkLinkable: target?.primaryKey.length === 1 } : {}),
+        editable: inlineInput(rel, c.column) !== null,
         resizing: resizingColumn === c.name,
         ...(onResizeStart ? { onResizeStart } : {}),
       });
@@ -169,7 +175,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
     }
     const width = out.reduce((s, c) => s + c.width, deletable ? CHECK_W : 0);
     return { cols: out, width };
-  }, [resolved, columnDefs, sizing, resizeStarts, fkByColumn, meta, deletable, resizingColumn]);
+  }, [resolved, columnDefs, sizing, resizeStarts, fkByColumn, meta, deletable, resizingColumn, rel]);
 
   // ------------------------------------------------------------ virtual body
   const pendingWin = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -271,7 +277,38 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   const showAllOf = useCallback((column: string, value: unknown) => setShowAll({ column, value }), []);
   const loadedKeys = useMemo(() => view.rows.filter((r) => !r.ghost).map((r) => r.key), [view]);
   const allSelected = loadedKeys.length > 0 && loadedKeys.every((k) => selected.has(k));
+  const colsRef = useRef(cols);
+  colsRef.current = cols;
+  const countRef = useRef(count);
+  countRef.current = count;
+  const editingRef = useRef(editing);
+  editingRef.current = editing;
+  // editing in place: double-click or F2 on a cell the role may change (inlineInput)
+  const startEdit = useCallback((index: number, col: number) => {
+    const r = viewRef.current.at(index);
+    if (!r || r.ghost || colsRef.current[col]?.editable !== true) return;
+    setActive({ row: index, col });
+    setEditing({ key: r.key, col, row: r.row });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- setActive is stable
+  }, []);
+  // only the editor that is still open closes (a blur-save of the previous one can finish later)
+  const endEdit = useCallback((key: string, col: number, moved: 'down' | 'right' | null) => {
+    const open = editingRef.current;
+    if (open === null || open.key !== key || open.col !== col) return;
+    setEditing(null);
+    setActive((a) => {
+      if (!a || moved === null) return a;
+      return moved === 'down' ? { ...a, row: Math.min(countRef.current - 1, a.row + 1) } : { ...a, col: Math.min(colsRef.current.length - 1, a.col + 1) };
+    });
+    // keys go back to the grid, unless the user left the cell for something else (the search box, say)
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || scrollRef.current?.contains(focused)) scrollRef.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- setActive is stable
+  }, []);
+  useEffect(() => setEditing(null), [queryKey]);
+
   const { active, setActive, onKeyDown } = useGridKeyboard({
+    onEdit: (row, col) => startEdit(row, col),
     count, columns: cols.length, pageRows: Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 600) - HEADER_H) / ROW_H) - 1),
     scrollTo: (i) => virtualizer.scrollToIndex(i, { align: 'auto' }),
     onOpen: openRow,
@@ -357,6 +394,9 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
           <div className="pg-rows" style={sv.shift ? { transform: `translateY(${sv.shift}px)` } : undefined}>
           {items.map((item) => {
             const r = view.at(item.index);
+            const editingCol = editing !== null && r?.key === editing.key ? editing.col : -1;
+            const editCol = editingCol >= 0 ? cols[editingCol] : undefined;
+            const editInput = editCol ? inlineInput(rel, editCol.column) : null;
             return (
               <GridRow
                 key={r?.key ?? `i${item.index}`} index={item.index} top={sv.topOf(item.start)} width={width}
@@ -364,6 +404,9 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
                 flashes={r ? live.cache.flashes.get(r.key) : undefined} cols={cols} now={now}
                 selectable={deletable} selected={r ? selected.has(r.key) : false} active={active?.row === item.index} activeCol={active?.row === item.index ? active.col : -1}
                 onToggle={toggleSelect} onActivate={activate} onOpen={openRow} onShowAll={showAllOf}
+                onEdit={startEdit} editingCol={editInput ? editingCol : -1}
+                editor={editCol && editInput && editing ? <InlineEditor key={`${editing.key}/${editingCol}`} rel={rel} column={editCol.column} input={editInput} row={editing.row}
+                  onDone={(moved) => endEdit(editing.key, editingCol, moved)} /> : null}
               />
             );
           })}

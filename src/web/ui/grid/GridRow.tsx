@@ -1,5 +1,5 @@
 /** One virtual row: placeholder while its window loads, else its cells with change highlights. */
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import { ActionIcon, Checkbox } from '@mantine/core';
 import { IconArrowsMaximize } from '@tabler/icons-react';
 import type { ColumnFormat } from '../../core/format.js';
@@ -18,6 +18,8 @@ export interface RowColumn {
   right?: number;
   fk?: FkLabel;
   fkLinkable?: boolean;
+  /** its cells can be edited in place (double-click, F2) */
+  editable?: boolean;
 }
 
 /**
@@ -46,6 +48,11 @@ export interface GridRowProps {
   onActivate(index: number, col: number): void;
   onOpen(index: number): void;
   onShowAll(column: string, value: unknown): void;
+  /** start editing a cell in place */
+  onEdit(index: number, col: number): void;
+  /** the column being edited in this row (-1: none) and its editor */
+  editingCol: number;
+  editor: ReactNode;
 }
 
 function sticky(c: RowColumn): React.CSSProperties {
@@ -74,6 +81,7 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
     <div
       className="pg-row" style={style} role="row" aria-rowindex={p.index + 1} aria-selected={p.selected}
       data-key={key} data-selected={p.selected} data-active={p.active} data-stale={p.stale} data-ghost={p.ghost} data-inserted={flashing('*')}
+      data-editing={p.editingCol >= 0}
       onDoubleClick={() => p.onOpen(p.index)}
     >
       {p.selectable && (
@@ -84,13 +92,22 @@ export const GridRow = memo(function GridRow(p: GridRowProps) {
       {p.cols.map((c, i) => {
         const value = row[c.name];
         const flash = flashing(c.name);
+        if (p.editingCol === i) {
+          return (
+            <div key={c.name} className="pg-cell" role="gridcell" style={{ width: c.width, ...sticky(c) }} data-column={c.name} data-editing="true">
+              {p.editor}
+            </div>
+          );
+        }
         const truncated = !c.fk && isTruncated(value, c.column, c.format, p.now);
+        const editable = c.editable === true && !p.ghost;
         return (
           <div
             key={c.name} className="pg-cell" role="gridcell" style={{ width: c.width, ...sticky(c) }}
-            data-column={c.name} data-flash={flash} data-focus={p.active && p.activeCol === i}
+            data-column={c.name} data-flash={flash} data-focus={p.active && p.activeCol === i} data-editable={editable || undefined}
             data-align={c.column.category === 'N' && c.column.arrayDims === 0 && !c.fk ? 'right' : undefined}
             onClick={() => p.onActivate(p.index, i)}
+            onDoubleClick={editable ? (e) => { e.stopPropagation(); p.onEdit(p.index, i); } : undefined}
           >
             <CellContent value={value} column={c.column} format={c.format} now={p.now}
               {...(c.fk ? { fk: { label: c.fk, embedded: row[c.fk.alias], linkable: c.fkLinkable ?? false } } : {})} />

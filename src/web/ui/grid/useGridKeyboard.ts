@@ -1,4 +1,4 @@
-/** Keyboard navigation: arrows / Page / Home / End move the active cell, Enter opens the row (Shift+Enter: the whole cell value), Space selects, Esc clears. */
+/** Keyboard navigation: arrows / Page / Home / End move the active cell, Enter opens the row (Shift+Enter: the whole cell value), F2 edits the cell in place, Space selects, Esc clears. */
 import { useCallback, useState, type KeyboardEvent } from 'react';
 
 export interface ActiveCell {
@@ -12,6 +12,8 @@ export interface GridKeyboardOptions {
   pageRows: number;
   scrollTo(row: number): void;
   onOpen(row: number): void;
+  /** edit the cell in place (when its column allows) */
+  onEdit(row: number, col: number): void;
   /** show the whole value of a cell */
   onShowCell(row: number, col: number): void;
   onToggle(row: number): void;
@@ -25,7 +27,7 @@ export function useGridKeyboard(o: GridKeyboardOptions) {
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
       // typing in a cell's widget (a checkbox, a link) is not grid navigation
-      if (e.target !== e.currentTarget && (e.target as HTMLElement).tagName === 'INPUT') return;
+      if (e.target !== e.currentTarget && ['INPUT', 'SELECT', 'TEXTAREA'].includes((e.target as HTMLElement).tagName)) return;
       const cur = active ?? { row: 0, col: 0 };
       const clampRow = (r: number) => Math.max(0, Math.min(o.count - 1, r));
       const clampCol = (c: number) => Math.max(0, Math.min(o.columns - 1, c));
@@ -58,6 +60,10 @@ export function useGridKeyboard(o: GridKeyboardOptions) {
         case 'Enter':
           if (active && e.shiftKey) o.onShowCell(active.row, active.col);
           else if (active) o.onOpen(active.row);
+          e.preventDefault();
+          return;
+        case 'F2':
+          if (active) o.onEdit(active.row, active.col);
           e.preventDefault();
           return;
         case ' ':
