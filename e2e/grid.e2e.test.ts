@@ -303,6 +303,10 @@ describe('editing in place', () => {
     const [row] = await h.sql<{ name: string }[]>`select name from customers where id = 1`;
     expect(row!.name).toBe('Inline Edited GmbH');
     expect(await editor.count()).toBe(0);
+    // typing on the active cell starts editing it with what is typed, as in a spreadsheet; Enter moved it down a row
+    await page.keyboard.type('Typed Over AB');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await h.sql<{ name: string }[]>`select name from customers where id = 2`)[0]!.name).toBe('Typed Over AB');
     // the primary key is not edited in place: double-click opens the row, as before
     await grid.cell('[1]', 'id').dblclick();
     await page.waitForURL(/\/t\/public\/customers\/1$/);

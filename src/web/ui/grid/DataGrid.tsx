@@ -56,7 +56,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   const [filterColumn, setFilterColumn] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   /** the cell edited in place: its row's key, column index, and the row as it was when editing started */
-  const [editing, setEditing] = useState<{ key: string; col: number; row: Row } | null>(null);
+  const [editing, setEditing] = useState<{ key: string; col: number; row: Row; typed?: string } | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // sort keys and filters on columns that vanished (schema change, an old link) drop out, and the user is told:
@@ -284,11 +284,11 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   const editingRef = useRef(editing);
   editingRef.current = editing;
   // editing in place: double-click or F2 on a cell the role may change (inlineInput)
-  const startEdit = useCallback((index: number, col: number) => {
+  const startEdit = useCallback((index: number, col: number, typed?: string) => {
     const r = viewRef.current.at(index);
     if (!r || r.ghost || colsRef.current[col]?.editable !== true) return;
     setActive({ row: index, col });
-    setEditing({ key: r.key, col, row: r.row });
+    setEditing({ key: r.key, col, row: r.row, ...(typed !== undefined ? { typed } : {}) });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- setActive is stable
   }, []);
   // only the editor that is still open closes (a blur-save of the previous one can finish later)
@@ -308,7 +308,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   useEffect(() => setEditing(null), [queryKey]);
 
   const { active, setActive, onKeyDown } = useGridKeyboard({
-    onEdit: (row, col) => startEdit(row, col),
+    onEdit: (row, col, typed) => startEdit(row, col, typed),
     count, columns: cols.length, pageRows: Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 600) - HEADER_H) / ROW_H) - 1),
     scrollTo: (i) => virtualizer.scrollToIndex(i, { align: 'auto' }),
     onOpen: openRow,
@@ -406,6 +406,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
                 onToggle={toggleSelect} onActivate={activate} onOpen={openRow} onShowAll={showAllOf}
                 onEdit={startEdit} editingCol={editInput ? editingCol : -1}
                 editor={editCol && editInput && editing ? <InlineEditor key={`${editing.key}/${editingCol}`} rel={rel} column={editCol.column} input={editInput} row={editing.row}
+                  {...(editing.typed !== undefined ? { typed: editing.typed } : {})}
                   onDone={(moved) => endEdit(editing.key, editingCol, moved)} /> : null}
               />
             );

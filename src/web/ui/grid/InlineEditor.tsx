@@ -22,6 +22,8 @@ export interface InlineEditorProps {
   input: InlineInput;
   /** the row as the user saw it when editing started */
   row: Row;
+  /** a character typed on the cell: the text starts as it (a list ignores it) */
+  typed?: string;
   /** editing ended (saved, cancelled or nothing changed); `moved`: Enter / Tab was pressed */
   onDone(moved: 'down' | 'right' | null): void;
 }
@@ -31,9 +33,10 @@ function draftText(row: Row, column: MetaColumn): string {
   return d === null ? '' : String(d);
 }
 
-export function InlineEditor({ rel, column, input, row, onDone }: InlineEditorProps) {
+export function InlineEditor({ rel, column, input, row, typed, onDone }: InlineEditorProps) {
   const [base] = useState(row);
-  const [text, setText] = useState(() => draftText(row, column));
+  const replacing = typed !== undefined && input.kind === 'input' && input.type === 'text';
+  const [text, setText] = useState(() => (replacing ? typed : draftText(row, column)));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const ref = useRef<HTMLInputElement & HTMLSelectElement>(null);
@@ -44,8 +47,9 @@ export function InlineEditor({ rel, column, input, row, onDone }: InlineEditorPr
 
   useEffect(() => {
     ref.current?.focus();
-    if (input.kind === 'input' && input.type === 'text') ref.current?.select();
-  }, [input]);
+    if (input.kind === 'input' && input.type === 'text' && !replacing) ref.current?.select();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the editor opens
+  }, []);
   useEffect(() => () => void (mounted.current = false), []);
 
   async function save(moved: 'down' | 'right' | null, explicit: boolean) {

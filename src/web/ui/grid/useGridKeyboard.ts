@@ -1,4 +1,4 @@
-/** Keyboard navigation: arrows / Page / Home / End move the active cell, Enter opens the row (Shift+Enter: the whole cell value), F2 edits the cell in place, Space selects, Esc clears. */
+/** Keyboard navigation: arrows / Page / Home / End move the active cell, Enter opens the row (Shift+Enter: the whole cell value), F2 edits the cell in place (typing a character starts with it), Space selects, Esc clears. */
 import { useCallback, useState, type KeyboardEvent } from 'react';
 
 export interface ActiveCell {
@@ -12,8 +12,8 @@ export interface GridKeyboardOptions {
   pageRows: number;
   scrollTo(row: number): void;
   onOpen(row: number): void;
-  /** edit the cell in place (when its column allows) */
-  onEdit(row: number, col: number): void;
+  /** edit the cell in place (when its column allows); `typed`: the character that started it */
+  onEdit(row: number, col: number, typed?: string): void;
   /** show the whole value of a cell */
   onShowCell(row: number, col: number): void;
   onToggle(row: number): void;
@@ -75,6 +75,11 @@ export function useGridKeyboard(o: GridKeyboardOptions) {
           e.preventDefault();
           return;
         default:
+          // a character typed on the active cell starts editing it with that character, as in a spreadsheet
+          if (active && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
+            o.onEdit(active.row, active.col, e.key);
+            e.preventDefault();
+          }
           return;
       }
       e.preventDefault();
