@@ -63,6 +63,25 @@ describe('POST /meta/refresh/:schema/:relation', () => {
     }
   });
 
+  it('live views follow a refresh made here even without the DDL event trigger (the route sends the notice too)', async () => {
+    const client = new LiveClient({ url: liveUrl, WebSocket: WebSocket as unknown as WebSocketCtor, headers: { authorization: `Bearer ${await jwtFor('refresh_reader')}` } });
+    await t.db.sql`alter event trigger pglive_ddl disable`;
+    try {
+      // the table changes first; the view then shows the stale figure until the refresh, which alone can wake it
+      const [{ n }] = (await t.db.sql`select n from team_counts where team = 'red'`) as unknown as [{ n: number }];
+      await t.db.sql`insert into scores (team, points) values ('red', 1)`;
+      const counts = client.subscribe('team_counts', 'select=team,n&order=team');
+      await eventually(() => expect(counts.rows.find((r) => r.team === 'red')).toEqual({ team: 'red', n }));
+      await new Promise((r) => setTimeout(r, 200)); // the insert's own notice has come and gone
+      expect(counts.rows.find((r) => r.team === 'red')).toEqual({ team: 'red', n });
+      expect((await refresh('refresh_owner', 'public/team_counts')).status).toBe(200);
+      await eventually(() => expect(counts.rows.find((r) => r.team === 'red')).toEqual({ team: 'red', n: n + 1 }));
+    } finally {
+      await t.db.sql`alter event trigger pglive_ddl enable`;
+      client.close();
+    }
+  });
+
   it('leaves the refresh to PostgreSQL: a role that does not own the view gets 403 (42501)', async () => {
     const r = await refresh('refresh_reader', 'public/team_totals');
     expect(r.status).toBe(403);

@@ -7,7 +7,10 @@
  *
  * The refresh is a data change like any other for live views: the DDL event
  * trigger reports it and every live view over the materialized view is
- * evaluated again (docs/change-capture.md).
+ * evaluated again (docs/change-capture.md). The route sends the same notice
+ * itself, in the refreshing transaction, so live views follow where pglive
+ * could not install the event trigger; PostgreSQL sends a transaction's
+ * identical notices once.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +22,7 @@ import { runAsRole } from '../db/tx.js';
 import { PgliveError } from '../errors.js';
 import { visibleRelation } from '../prefs/routes.js';
 import { quoteQualified } from '../sql/ident.js';
+import { CHANGES_CHANNEL } from '../live/capture/sql.js';
 import { markAuthenticated } from './errors.js';
 import type { CallerPrincipal } from './rest.js';
 
@@ -73,7 +77,11 @@ export function registerRefresh(app: FastifyInstance, deps: RefreshDeps): void {
           method: req.method,
           path: req.url,
         },
-        [{ text, values: [] }],
+        [
+          { text, values: [] },
+          // the event trigger's notice, word for word (decode.ts reads it)
+          { text: `select pg_notify($1, '{"r":' || $2::bigint || ',"o":"R","x":"' || txid_current() || '"}')`, values: [CHANGES_CHANNEL, rel.oid] },
+        ],
       );
     } catch (e) {
       if (concurrently && (e as { code?: unknown })?.code === NOT_IN_PREREQUISITE_STATE) {
