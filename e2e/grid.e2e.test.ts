@@ -307,6 +307,11 @@ describe('editing in place', () => {
     await page.keyboard.type('Typed Over AB');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await h.sql<{ name: string }[]>`select name from customers where id = 2`)[0]!.name).toBe('Typed Over AB');
+    // Ctrl+C copies the active cell's value
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
+    await grid.cell('[1]', 'name').click();
+    await page.keyboard.press('Control+c');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('Inline Edited GmbH');
     // the primary key is not edited in place: double-click opens the row, as before
     await grid.cell('[1]', 'id').dblclick();
     await page.waitForURL(/\/t\/public\/customers\/1$/);

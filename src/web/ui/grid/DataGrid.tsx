@@ -42,6 +42,33 @@ const NO_DATA: never[] = [];
 const EXACT_BELOW = 100_000;
 const FIRST_WINDOW = windowFor(0, 30);
 
+/** a cell's value as text for the clipboard: JSON for objects and arrays, nothing for NULL */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** the clipboard API where the page may use it (https, localhost), else the older copy command */
+async function copyText(text: string, what: string): Promise<void> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(text);
+    else {
+      const area = document.createElement('textarea');
+      area.value = text;
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      const copied = document.execCommand('copy');
+      area.remove();
+      if (!copied) throw new Error('the browser refused');
+    }
+    notifications.show({ message: `Copied ${what}`, autoClose: 1200 });
+  } catch (e) {
+    notifications.show({ color: 'red', title: 'Not copied', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 export function DataGrid({ rel }: { rel: MetaRelation }) {
   const { meta } = useMeta();
   const { client } = useLive();
@@ -309,6 +336,11 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
 
   const { active, setActive, onKeyDown } = useGridKeyboard({
     onEdit: (row, col, typed) => startEdit(row, col, typed),
+    onCopy: (row, col) => {
+      const r = view.at(row);
+      const c = cols[col];
+      if (r && c) void copyText(cellText(r.row[c.name]), `${c.name} of row ${row + 1}`);
+    },
     count, columns: cols.length, pageRows: Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 600) - HEADER_H) / ROW_H) - 1),
     scrollTo: (i) => virtualizer.scrollToIndex(i, { align: 'auto' }),
     onOpen: openRow,

@@ -1,4 +1,4 @@
-/** Keyboard navigation: arrows / Page / Home / End move the active cell, Enter opens the row (Shift+Enter: the whole cell value), F2 edits the cell in place (typing a character starts with it), Space selects, Esc clears. */
+/** Keyboard navigation: arrows / Page / Home / End move the active cell, Enter opens the row (Shift+Enter: the whole cell value), F2 edits the cell in place (typing a character starts with it), Ctrl/Cmd+C copies its value, Space selects, Esc clears. */
 import { useCallback, useState, type KeyboardEvent } from 'react';
 
 export interface ActiveCell {
@@ -14,6 +14,8 @@ export interface GridKeyboardOptions {
   onOpen(row: number): void;
   /** edit the cell in place (when its column allows); `typed`: the character that started it */
   onEdit(row: number, col: number, typed?: string): void;
+  /** copy the value of a cell */
+  onCopy(row: number, col: number): void;
   /** show the whole value of a cell */
   onShowCell(row: number, col: number): void;
   onToggle(row: number): void;
@@ -75,6 +77,12 @@ export function useGridKeyboard(o: GridKeyboardOptions) {
           e.preventDefault();
           return;
         default:
+          // (text the user selected with the mouse is copied by the browser, as usual)
+          if (active && (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'c' && !window.getSelection()?.toString()) {
+            o.onCopy(active.row, active.col);
+            e.preventDefault();
+            return;
+          }
           // a character typed on the active cell starts editing it with that character, as in a spreadsheet
           if (active && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
             o.onEdit(active.row, active.col, e.key);
