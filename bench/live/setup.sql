@@ -19,11 +19,13 @@ create table bench_events (
   note       text
 );
 
--- 20 kinds × 1,000 rows; the newest first, as the live pages read them
+-- 20 kinds × 1,000 rows, each kind's rows alternating between the two tenants (so every tenant
+-- view is a 50-row page too: tenant = g % 2 made a kind's rows all one tenant's, as 20 is even);
+-- the newest first, as the live pages read them
 insert into bench_events (id, kind, tenant, amount, updated_at, note)
 select g,
        'k' || lpad((g % 20)::text, 2, '0'),
-       g % 2,
+       (g / 20) % 2,
        round((random() * 1000)::numeric, 2),
        now() - (g || ' seconds')::interval,
        'event ' || g
