@@ -365,6 +365,10 @@ describe('keyboard and big tables', () => {
     await expect.poll(() => page.url()).toMatch(/\/t\/public\/orders\/3$/);
     await page.goBack();
     await grid.waitLive();
+    // the keys are listed in the footer
+    await page.getByTestId('keyboard-help').click();
+    await page.getByText('edit the cell in place (or double-click it, or start typing)').waitFor();
+    await page.keyboard.press('Escape');
   });
 
   it('truncates a huge value in the grid and shows it whole on demand', async () => {

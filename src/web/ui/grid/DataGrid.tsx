@@ -30,6 +30,7 @@ import { GridHeader, type HeaderColumn } from './GridHeader.js';
 import { GridRow, type RowColumn } from './GridRow.js';
 import { ConfirmDelete, ShowAllModal } from './GridDialogs.js';
 import { InlineEditor } from './InlineEditor.js';
+import { KeyboardHelp } from './KeyboardHelp.js';
 import { inlineInput } from '../../core/inline-edit.js';
 import type { Row } from '../../../protocol/live.js';
 import { useGridKeyboard } from './useGridKeyboard.js';
@@ -455,7 +456,10 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
           {total > 0 && ` · rows ${(firstVisible + 1).toLocaleString()}–${Math.max(firstVisible + 1, lastVisible).toLocaleString()}`}
           {selected.size > 0 && ` · ${selected.size} selected`}
         </Text>
-        <CountText total={live.cache.live ? total : null} exact={countMode === 'exact' || total < EXACT_BELOW} onExact={() => setCountMode('exact')} />
+        <Group gap={8} wrap="nowrap">
+          <CountText total={live.cache.live ? total : null} exact={countMode === 'exact' || total < EXACT_BELOW} onExact={() => setCountMode('exact')} />
+          <KeyboardHelp />
+        </Group>
       </Group>
       <ConfirmDelete opened={confirmDelete} count={selected.size} relation={rel.name} onCancel={() => setConfirmDelete(false)} onConfirm={() => void doDelete()} />
       <ShowAllModal value={showAll} onClose={() => setShowAll(null)} />
