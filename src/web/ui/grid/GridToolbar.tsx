@@ -50,17 +50,18 @@ export const GridToolbar = memo(function GridToolbar(p: GridToolbarProps) {
   const activeFilters = p.filters.length;
   return (
     <Group px="md" py={8} gap="sm" justify="space-between" wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
-      <Group gap={8} wrap="nowrap" miw={0}>
+      <Group gap={8} wrap="nowrap" miw={0} style={{ flexShrink: 0 }}>
         <KindIcon kind={p.rel.kind} size={18} />
         <Tooltip label={p.rel.comment ?? ''} disabled={!p.rel.comment} multiline maw={360} openDelay={300}>
-          <Title order={4} fw={600} style={{ whiteSpace: 'nowrap' }} data-testid="grid-title">{p.rel.name}</Title>
+          <Title order={4} fw={600} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: 320 }} data-testid="grid-title">{p.rel.name}</Title>
         </Tooltip>
-        {p.rel.kind !== 'table' && <Badge variant="light" color="gray" size="sm" tt="none">{p.rel.kind.replace('_', ' ')}</Badge>}
+        {/* the name (up to 320 px) and the kind stay readable: the search box gives way (grid.css) */}
+        {p.rel.kind !== 'table' && <Badge variant="light" color="gray" size="sm" tt="none" style={{ flexShrink: 0 }}>{p.rel.kind.replace('_', ' ')}</Badge>}
       </Group>
-      <Group gap={8} wrap="nowrap">
+      <Group gap={8} wrap="nowrap" className="pg-toolbar-actions">
         <TextInput
           size="xs"
-          w={220}
+          className="pg-toolbar-search"
           placeholder={p.columns.some((c) => c.isTsvector) ? 'Search (full text)' : 'Search'}
           aria-label="Search rows"
           leftSection={<IconSearch size={14} />}
