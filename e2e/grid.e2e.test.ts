@@ -312,6 +312,12 @@ describe('editing in place', () => {
     await grid.cell('[1]', 'name').click();
     await page.keyboard.press('Control+c');
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('Inline Edited GmbH');
+    // Ctrl+V on another cell opens its editor with the pasted text; Escape leaves the row as it was
+    await grid.cell('[4]', 'city').click();
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => editor.inputValue()).toBe('Inline Edited GmbH');
+    await editor.press('Escape');
+    expect(await editor.count()).toBe(0);
     // the primary key is not edited in place: double-click opens the row, as before
     await grid.cell('[1]', 'id').dblclick();
     await page.waitForURL(/\/t\/public\/customers\/1$/);

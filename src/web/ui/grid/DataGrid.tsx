@@ -355,6 +355,15 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   });
 
   const activate = useCallback((row: number, col: number) => setActive({ row, col }), [setActive]);
+  // pasting on the active cell opens its editor with the pasted text (one line), for the user to confirm with Enter
+  const onPaste = (e: React.ClipboardEvent<HTMLDivElement>) => {
+    // (the event comes from where the click left the selection, a cell's text, say; editors paste for themselves)
+    if (!active || editing !== null || (e.target as HTMLElement).closest('input, textarea, select, [contenteditable]')) return;
+    const text = e.clipboardData.getData('text/plain').replace(/\r?\n$/, '');
+    if (text === '' || text.includes('\n')) return;
+    e.preventDefault();
+    startEdit(active.row, active.col, text);
+  };
 
   const onSearch = useCallback((text: string) => dispatch({ type: 'search', text }), [dispatch]);
   const onFilters = useCallback((f: readonly Filter[], j: Join) => dispatch({ type: 'setFilters', filters: f, join: j }), [dispatch]);
@@ -417,7 +426,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
           {live.error.hint && <Text size="xs" c="dimmed">{live.error.hint}</Text>}
         </Alert>
       )}
-      <div ref={scrollRef} className="pg-grid" tabIndex={0} role="grid" aria-rowcount={total} aria-label={rel.name} onKeyDown={onKeyDown} data-testid="grid">
+      <div ref={scrollRef} className="pg-grid" tabIndex={0} role="grid" aria-rowcount={total} aria-label={rel.name} onKeyDown={onKeyDown} onPaste={onPaste} data-testid="grid">
         <GridHeader
           schema={rel.schema} name={rel.name} columns={cols} sort={sort} width={width} onSort={onSort}
           showSelection={deletable} allSelected={allSelected} someSelected={selected.size > 0} onToggleAll={onToggleAll}

@@ -10,6 +10,7 @@ const KEYS: readonly [keys: readonly string[], what: string][] = [
   [['Enter'], 'while editing: save and go down (Tab: save and go right)'],
   [['Esc'], 'while editing: cancel; otherwise clear the selection'],
   [['Ctrl', 'C'], 'copy the cell’s value'],
+  [['Ctrl', 'V'], 'paste into the cell’s editor (Enter saves)'],
   [['Space'], 'select the row'],
   [['Shift', 'click'], 'on a column header: sort by one more column'],
 ];
