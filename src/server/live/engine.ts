@@ -210,11 +210,15 @@ export class LiveEngine {
   readonly views = new Map<string, SharedView>();
   private readonly byRel = new Map<number, Set<SharedView>>();
   private readonly pending = new Set<Subscriber>();
-  private flushTimer: NodeJS.Timeout | null = null;
+  /** the pending flush: at once (setImmediate) when the engine was idle, after coalesceMs when busy */
+  private flushTimer: { readonly cancel: () => void } | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
   private gcTimer: NodeJS.Timeout;
   /** evaluation batches running */
   running = 0;
+  /** wake-ups: flushes of the views marked dirty (at most one per coalesceMs) */
+  flushes = 0;
+  private lastFlushAt = -Infinity;
   private queue: SharedView[] = [];
   /** views marked dirty since the last flush: a flush touches only these */
   private readonly dirtyViews = new Set<SharedView>();
@@ -408,12 +412,27 @@ export class LiveEngine {
     this.dirtyViews.add(view);
     if (view.subs.size === 0 && view.idleSince !== null) return; // idle: re-evaluated when someone resumes
     if (!this.flushTimer && !this.closed) {
-      this.flushTimer = setTimeout(() => this.flush(), this.deps.coalesceMs ?? 5);
+      // At most one flush per coalesceMs, so a burst folds into few evaluations; but the first
+      // change after a quiet spell is evaluated at once (setImmediate: the notifications that came
+      // in the same read off the listener's socket are marked by then), since waiting would only
+      // add latency. A busy engine waits the whole window; views that change while they are
+      // evaluated are evaluated again when they finish.
+      const windowMs = this.deps.coalesceMs ?? 5;
+      const wait = windowMs - (performance.now() - this.lastFlushAt);
+      if (this.running === 0 && this.queue.length === 0 && wait <= 0) {
+        const t = setImmediate(() => this.flush());
+        this.flushTimer = { cancel: () => clearImmediate(t) };
+      } else {
+        const t = setTimeout(() => this.flush(), this.running === 0 && this.queue.length === 0 ? wait : windowMs);
+        this.flushTimer = { cancel: () => clearTimeout(t) };
+      }
     }
   }
 
   private flush(): void {
     this.flushTimer = null;
+    this.flushes++;
+    this.lastFlushAt = performance.now();
     const ready = [...this.dirtyViews].filter((v) => v.dirty && !v.running && v.subs.size > 0 && !this.queue.includes(v));
     this.dirtyViews.clear();
     ready.sort((a, b) => Number(b.urgent) - Number(a.urgent));
@@ -636,7 +655,7 @@ export class LiveEngine {
 
   close(): void {
     this.closed = true;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer?.cancel();
     if (this.drainTimer) clearInterval(this.drainTimer);
     clearInterval(this.gcTimer);
   }
