@@ -343,6 +343,26 @@ describe('editing in place', () => {
     expect(after!.price).toBe(before!.price);
   });
 
+  it('a foreign key is edited with its picker: typing searches the referenced rows, choosing one saves it', async () => {
+    const [rep] = await h.sql<{ id: number; email: string }[]>`select id, email from employees where email like 'xenia%' limit 1`;
+    await grid.open(h.url, 'public', 'orders', 'sort=id.asc');
+    await grid.cell('[5]', 'order_no').click();
+    await page.keyboard.press('ArrowRight'); // customer_id
+    await page.keyboard.press('ArrowRight'); // sales_rep_id
+    await page.keyboard.type('xenia');
+    await page.getByRole('option', { name: new RegExp(rep!.email) }).click();
+    await expect.poll(async () => (await h.sql<{ sales_rep_id: number }[]>`select sales_rep_id from orders where id = 5`)[0]!.sales_rep_id).toBe(rep!.id);
+    await expect.poll(() => grid.cell('[5]', 'sales_rep_id').textContent()).toContain(rep!.email);
+    // Escape leaves the picker without a change
+    await grid.cell('[6]', 'order_no').click();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('F2');
+    await page.getByTestId('inline-editor').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('inline-editor').count()).toBe(0);
+  });
+
   it('does not overwrite a change someone made while the cell was being edited', async () => {
     await grid.open(h.url, 'public', 'customers', 'sort=id.asc');
     await grid.cell('[3]', 'city').dblclick();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inlineInput } from './inline-edit.js';
-import { col, INT, rel } from './test-fixtures.js';
+import { col, INT, rel, schema } from './test-fixtures.js';
 
 const id = col('id', { ...INT, nullable: false });
 const title = col('title', { nullable: false });
@@ -17,25 +17,33 @@ const orders = rel('orders', [id, title, status, paid, due, total, tags, doc, cu
 
 describe('inlineInput', () => {
   it('gives one-line values an input of their type, enums and booleans a list (NULL only where allowed)', () => {
-    expect(inlineInput(orders, title)).toEqual({ kind: 'input', type: 'text' });
-    expect(inlineInput(orders, total)).toEqual({ kind: 'input', type: 'text', inputMode: 'decimal' });
-    expect(inlineInput(orders, due)).toEqual({ kind: 'input', type: 'datetime-local' });
-    expect(inlineInput(orders, status)).toEqual({ kind: 'select', options: [{ value: 'new', label: 'new' }, { value: 'paid', label: 'paid' }, { value: '', label: 'NULL' }] });
-    expect(inlineInput(orders, paid)).toMatchObject({ kind: 'select', options: [{ value: 'true' }, { value: 'false' }, { value: '' }] });
-    expect(inlineInput(orders, { ...paid, nullable: false })).toMatchObject({ options: [{ value: 'true' }, { value: 'false' }] });
+    expect(inlineInput(orders, title, null)).toEqual({ kind: 'input', type: 'text' });
+    expect(inlineInput(orders, total, null)).toEqual({ kind: 'input', type: 'text', inputMode: 'decimal' });
+    expect(inlineInput(orders, due, null)).toEqual({ kind: 'input', type: 'datetime-local' });
+    expect(inlineInput(orders, status, null)).toEqual({ kind: 'select', options: [{ value: 'new', label: 'new' }, { value: 'paid', label: 'paid' }, { value: '', label: 'NULL' }] });
+    expect(inlineInput(orders, paid, null)).toMatchObject({ kind: 'select', options: [{ value: 'true' }, { value: 'false' }, { value: '' }] });
+    expect(inlineInput(orders, { ...paid, nullable: false }, null)).toMatchObject({ options: [{ value: 'true' }, { value: 'false' }] });
   });
 
-  it('leaves to the record page what needs room or a picker: arrays, JSON, foreign keys', () => {
-    expect([inlineInput(orders, tags), inlineInput(orders, doc), inlineInput(orders, customer)]).toEqual([null, null, null]);
+  it('leaves to the record page what needs room: arrays, JSON', () => {
+    expect([inlineInput(orders, tags, null), inlineInput(orders, doc, null)]).toEqual([null, null]);
+  });
+
+  it('edits a foreign key with the picker of its target, when the role can read the target’s key', () => {
+    const customers = rel('customers', [col('id', INT), col('name')], { labelColumn: 'name' });
+    expect(inlineInput(orders, customer, schema([orders, customers]))).toEqual({ kind: 'fk', target: customers, refColumn: 'id' });
+    const hidden = { ...customers, privileges: { ...customers.privileges, select: ['name'] } };
+    expect(inlineInput(orders, customer, schema([orders, hidden]))).toBeNull();
+    expect(inlineInput(orders, customer, schema([orders]))).toBeNull();
   });
 
   it('never offers what the role may not change, the key, or a row without a key', () => {
-    expect(inlineInput(orders, id)).toBeNull();
+    expect(inlineInput(orders, id, null)).toBeNull();
     const readOnly = rel('orders', [id, title], { privileges: { select: ['id', 'title'], insert: [], update: [], delete: false, refresh: false } });
-    expect(inlineInput(readOnly, title)).toBeNull();
-    expect(inlineInput(rel('log', [id, title], { primaryKey: [] }), title)).toBeNull();
-    expect(inlineInput(rel('v', [id, title], { updatable: false }), title)).toBeNull();
+    expect(inlineInput(readOnly, title, null)).toBeNull();
+    expect(inlineInput(rel('log', [id, title], { primaryKey: [] }), title, null)).toBeNull();
+    expect(inlineInput(rel('v', [id, title], { updatable: false }), title, null)).toBeNull();
     const generated = col('g', { generated: true });
-    expect(inlineInput(rel('t', [id, generated]), generated)).toBeNull();
+    expect(inlineInput(rel('t', [id, generated]), generated, null)).toBeNull();
   });
 });

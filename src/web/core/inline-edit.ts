@@ -1,15 +1,18 @@
 /**
  * Which grid cells can be edited in place, and with what input: a readable
  * column the role may update (columnAccess), of a relation with a primary key
- * (the write names its row), whose value fits one line. Foreign keys, arrays,
- * JSON and binary values are edited on the record page, where they have room.
+ * (the write names its row), whose value fits one line; a single-column
+ * foreign key gets the record page's picker when its target is readable.
+ * Arrays, JSON and binary values are edited on the record page, where they
+ * have room.
  */
-import type { MetaColumn, MetaRelation } from './meta.js';
+import { findRelation, type MetaColumn, type MetaRelation, type MetaSchema } from './meta.js';
 import { columnAccess } from './record.js';
 import { foreignKeyOf, scalarWidget, type WidgetKind } from './record-values.js';
 
 export type InlineInput =
   | { kind: 'select'; options: readonly { value: string; label: string }[] }
+  | { kind: 'fk'; target: MetaRelation; refColumn: string }
   | { kind: 'input'; type: 'text' | 'date' | 'time' | 'datetime-local'; inputMode?: 'numeric' | 'decimal' };
 
 const ONE_LINE: ReadonlySet<WidgetKind> = new Set([
@@ -17,9 +20,15 @@ const ONE_LINE: ReadonlySet<WidgetKind> = new Set([
 ]);
 
 /** the input a cell of `column` is edited with in place, or null when it is not editable there */
-export function inlineInput(rel: MetaRelation, column: MetaColumn): InlineInput | null {
+export function inlineInput(rel: MetaRelation, column: MetaColumn, meta: MetaSchema | null): InlineInput | null {
   if (rel.primaryKey.length === 0 || column.arrayDims > 0 || column.isTsvector) return null;
-  if (foreignKeyOf(rel, column.name) || !columnAccess(rel, column).editable) return null;
+  if (!columnAccess(rel, column).editable) return null;
+  const fk = foreignKeyOf(rel, column.name);
+  if (fk) {
+    const target = findRelation(meta, fk.refSchema, fk.refTable);
+    const refColumn = fk.refColumns[0]!;
+    return target && target.privileges.select.includes(refColumn) ? { kind: 'fk', target, refColumn } : null;
+  }
   const w = scalarWidget(column);
   if (!ONE_LINE.has(w)) return null;
   const empty = column.nullable ? [{ value: '', label: 'NULL' }] : [];

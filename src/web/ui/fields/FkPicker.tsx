@@ -2,7 +2,7 @@
  * Foreign-key picker: a searchable select over the referenced table, filtered
  * on the server (label ilike *q*, 20 at a time), showing labels, not bare ids.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ActionIcon, Loader, Select, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconExternalLink } from '@tabler/icons-react';
@@ -22,10 +22,16 @@ export interface FkPickerProps {
   required?: boolean;
   clearable?: boolean;
   testId?: string;
+  /** in a grid cell: small, no label or link, focused with its list open */
+  compact?: boolean;
+  /** what to search for first (a character typed on the grid cell) */
+  initialSearch?: string;
 }
 
-export function FkPicker({ target, refColumn, value, onChange, label, description, error, required, clearable, testId }: FkPickerProps) {
-  const [search, setSearch] = useState('');
+export function FkPicker({ target, refColumn, value, onChange, label, description, error, required, clearable, testId, compact, initialSearch }: FkPickerProps) {
+  const [search, setSearch] = useState(initialSearch ?? '');
+  // Select empties its search when it mounts without a value: keep the typed start over that once
+  const keepInitial = useRef(initialSearch !== undefined && initialSearch !== '');
   const [debounced] = useDebouncedValue(search, 200);
   const [options, setOptions] = useState<RefOption[]>([]);
   const [current, setCurrent] = useState<RefOption | null>(null);
@@ -64,27 +70,32 @@ export function FkPicker({ target, refColumn, value, onChange, label, descriptio
   return (
     <Select
       data-testid={testId}
-      label={label}
+      // compact (a grid cell): a search box for the new target, the current one as its placeholder
+      {...(compact ? { size: 'xs', autoFocus: true, defaultDropdownOpened: true, 'aria-label': `Edit ${String(label ?? target.name)}` } : { label })}
       description={description}
       error={error}
       required={required}
       searchable
       clearable={clearable}
       data={data}
-      value={value || null}
+      value={compact ? null : value || null}
       onChange={(v, option) => {
         onChange(v ?? '');
         setCurrent(option ? { value: option.value, label: option.label } : null);
       }}
       searchValue={search}
-      onSearchChange={setSearch}
+      onSearchChange={(s) => {
+        if (keepInitial.current && s === '') return;
+        keepInitial.current = false;
+        setSearch(s);
+      }}
       // filtering happens on the server
       filter={({ options: o }) => o}
       nothingFoundMessage={loading ? 'Searching…' : `No ${target.name} found`}
-      placeholder={`Search ${target.name}…`}
+      placeholder={compact && current ? current.label : `Search ${target.name}…`}
       rightSection={loading ? <Loader size={14} /> : undefined}
       leftSection={
-        value ? (
+        value && !compact ? (
           <Tooltip label={`Open this ${target.name}`}>
             <ActionIcon component={Link} to={`/t/${encodeURIComponent(target.schema)}/${encodeURIComponent(target.name)}/${encodeURIComponent(value)}`}
               size="sm" variant="subtle" aria-label={`Open ${target.name} ${value}`}>

@@ -190,7 +190,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
         name: c.name, label: c.label, column: c.column, format: c.format, width: w,
         ...(c.pinned === 'left' ? { left } : {}),
         ...(fk ? { fk, fkLinkable: target?.primaryKey.length === 1 } : {}),
-        editable: inlineInput(rel, c.column) !== null,
+        editable: inlineInput(rel, c.column, meta) !== null,
         resizing: resizingColumn === c.name,
         ...(onResizeStart ? { onResizeStart } : {}),
       });
@@ -438,7 +438,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
             const r = view.at(item.index);
             const editingCol = editing !== null && r?.key === editing.key ? editing.col : -1;
             const editCol = editingCol >= 0 ? cols[editingCol] : undefined;
-            const editInput = editCol ? inlineInput(rel, editCol.column) : null;
+            const editInput = editCol ? inlineInput(rel, editCol.column, meta) : null;
             return (
               <GridRow
                 key={r?.key ?? `i${item.index}`} index={item.index} top={sv.topOf(item.start)} width={width}

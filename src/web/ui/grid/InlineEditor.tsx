@@ -14,6 +14,7 @@ import type { MetaColumn, MetaRelation } from '../../core/meta.js';
 import { sameValue } from '../../core/record.js';
 import { updateRow } from '../../core/record-api.js';
 import { fromDraft, toDraft } from '../../core/record-values.js';
+import { FkPicker } from '../fields/FkPicker.js';
 import type { Row } from '../../../protocol/live.js';
 
 export interface InlineEditorProps {
@@ -52,11 +53,12 @@ export function InlineEditor({ rel, column, input, row, typed, onDone }: InlineE
   }, []);
   useEffect(() => () => void (mounted.current = false), []);
 
-  async function save(moved: 'down' | 'right' | null, explicit: boolean) {
+  async function save(moved: 'down' | 'right' | null, explicit: boolean, chosen?: string) {
     if (finished.current || saving) return;
-    if (!explicit && refused.current === text) return; // its reason is on screen; Enter tries again
+    const value = chosen ?? text;
+    if (!explicit && refused.current === value) return; // its reason is on screen; Enter tries again
     // a list's empty choice is NULL; a boolean's draft is a boolean
-    const draft = input.kind === 'select' && text === '' ? null : column.baseTypeName === 'bool' ? text === 'true' : text;
+    const draft = input.kind !== 'input' && value === '' ? null : column.baseTypeName === 'bool' ? value === 'true' : value;
     const parsed = fromDraft(draft, column);
     if (!parsed.ok) {
       setError(`${column.name}: ${parsed.error}`);
@@ -85,10 +87,10 @@ export function InlineEditor({ rel, column, input, row, typed, onDone }: InlineE
       const reason = [err?.message ?? String(e), err?.details, err?.hint].filter(Boolean).join(' — ');
       if (!mounted.current) {
         // the user moved on to another cell meanwhile: say so rather than drop it
-        notifications.show({ color: 'red', title: `${column.name} was not saved`, message: `${reason} (you typed “${text}”)` });
+        notifications.show({ color: 'red', title: `${column.name} was not saved`, message: `${reason} (you typed “${value}”)` });
         return;
       }
-      refused.current = text;
+      refused.current = value;
       setError(reason);
       setSaving(false);
     }
@@ -121,6 +123,32 @@ export function InlineEditor({ rel, column, input, row, typed, onDone }: InlineE
     onClick: (e: React.MouseEvent) => e.stopPropagation(),
     onDoubleClick: (e: React.MouseEvent) => e.stopPropagation(),
   };
+  if (input.kind === 'fk') {
+    // choosing a row saves it; Escape, or leaving the picker without choosing, cancels
+    return (
+      <div
+        className="pg-edit-fk" data-testid="inline-editor" aria-busy={saving}
+        onKeyDown={(e) => {
+          e.stopPropagation();
+          if (e.key === 'Escape') cancel();
+        }}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null) && !saving && error === null) cancel();
+        }}
+        onClick={(e) => e.stopPropagation()}
+        onDoubleClick={(e) => e.stopPropagation()}
+      >
+        <FkPicker compact target={input.target} refColumn={input.refColumn} value={text} label={column.name} clearable={column.nullable}
+          {...(typed !== undefined ? { initialSearch: typed } : {})}
+          onChange={(v) => {
+            setText(v);
+            setError(null);
+            void save('down', true, v);
+          }} />
+        {error !== null && <div className="pg-edit-error" role="alert" data-testid="inline-error">{error}</div>}
+      </div>
+    );
+  }
   return (
     <>
       {input.kind === 'select' ? (
