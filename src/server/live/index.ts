@@ -11,7 +11,7 @@ import { CLOSE } from '../../protocol/live.js';
 import { decodeChange } from './capture/decode.js';
 import { parsePrefsNotice } from '../prefs/notify.js';
 import { installCapture, readCaptureSecret, type CaptureReport, type CaptureSecret } from './capture/install.js';
-import { catalogFingerprint } from './capture/fingerprint.js';
+import { catalogFingerprint, membershipFingerprints } from './capture/fingerprint.js';
 import { LiveEngine } from './engine.js';
 import { startListener, type Listener } from './listener.js';
 import { registerLiveSocket, type LiveLimits, type LiveSockets } from './socket.js';
@@ -33,6 +33,8 @@ export interface LiveOptions {
   readonly pollMs?: number;
   /** catalog check period when event triggers are unavailable (ms) */
   readonly catalogCheckMs?: number;
+  /** role membership check period (ms; GRANT of a role fires no event trigger) */
+  readonly roleCheckMs?: number;
 }
 
 export interface LiveHandle {
@@ -126,6 +128,31 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
       }, options.catalogCheckMs ?? 5000),
     );
   }
+  // a role granted to or revoked from a role that views run as: privileges are computed again
+  // and every view is evaluated again (policies may test membership)
+  const viewRoles = () => [...new Set([...engine.views.values()].map((v) => v.principal.role))];
+  const memberships = new Map<string, string>();
+  timers.push(
+    setInterval(() => {
+      const roles = viewRoles();
+      if (roles.length === 0) return;
+      void membershipFingerprints(sql, roles)
+        .then((now) => {
+          let changed = false;
+          for (const [role, fp] of now) {
+            const was = memberships.get(role);
+            memberships.set(role, fp);
+            if (was !== undefined && was !== fp) changed = true;
+            // first seen: its views were evaluated before this baseline; once more, after it
+            else if (was === undefined) engine.markRole(role);
+          }
+          if (!changed) return;
+          log('pglive: role memberships changed; reloading the schema and re-evaluating live views');
+          void reload().then(() => engine.markAll());
+        })
+        .catch(() => {});
+    }, options.roleCheckMs ?? 5000),
+  );
   for (const t of timers) t.unref();
 
   return {

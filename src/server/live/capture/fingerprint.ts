@@ -58,3 +58,21 @@ export async function catalogFingerprint(sql: Sql, schemas: readonly string[]): 
   if (!row) throw new Error('catalogFingerprint: no row');
   return row.fingerprint;
 }
+
+/**
+ * Role memberships change with GRANT / REVOKE of roles, which fire no event
+ * trigger (roles are shared objects). The live engine polls the memberships of
+ * the roles its views run as: a membership decides, through policies that test
+ * it (pg_has_role), which rows a view shows, and the privileges the SchemaCache
+ * computes. Other roles' memberships (the cluster's other databases and users)
+ * do not concern it.
+ */
+const MEMBERSHIP_SQL = `select r.name, md5(array_to_string(array(
+           select g.oid from pg_roles g where g.oid <> p.oid and pg_has_role(p.oid, g.oid, 'MEMBER') order by g.oid), ',')) as fingerprint
+  from unnest($1::text[]) as r(name) join pg_roles p on p.rolname = r.name`;
+
+/** per role (of those given that exist): a fingerprint of the roles it is a member of, directly or not */
+export async function membershipFingerprints(sql: Sql, roles: readonly string[]): Promise<Map<string, string>> {
+  const rows = await sql.unsafe<{ name: string; fingerprint: string }[]>(MEMBERSHIP_SQL, [[...roles]]);
+  return new Map(rows.map((r) => [r.name, r.fingerprint]));
+}

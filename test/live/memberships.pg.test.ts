@@ -1,0 +1,36 @@
+/**
+ * A role granted or revoked fires no event trigger (roles are shared objects),
+ * yet a policy that tests membership changes what a role sees. The live engine
+ * polls role memberships and re-evaluates its views when they change.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { LiveClient, type WebSocketCtor } from '../../src/client/client.js';
+import { createTestApp, jwtFor, listenTestApp, type TestApp } from '../support/app.js';
+import { eventually } from '../support/live-probe.js';
+
+let t: TestApp;
+let client: LiveClient;
+
+beforeAll(async () => {
+  t = await createTestApp(['memberships.sql'], {}, { live: { coalesceMs: 2, roleCheckMs: 200 } });
+  const { liveUrl } = await listenTestApp(t);
+  client = new LiveClient({ url: liveUrl, WebSocket: WebSocket as unknown as WebSocketCtor, headers: { authorization: `Bearer ${await jwtFor('pm_reader')}` } });
+});
+afterAll(async () => {
+  client?.close();
+  if (!t) return;
+  await t.db.sql`revoke pm_readers from pm_reader`.catch(() => {});
+  await t.close();
+});
+
+describe('role memberships', () => {
+  it('granting and revoking a role moves rows in and out of a live view whose policy tests it', async () => {
+    const notes = client.subscribe('notes', 'select=id,body&order=id');
+    await eventually(() => expect([notes.status, notes.rows]).toEqual(['live', []]));
+    await t.db.sql`grant pm_readers to pm_reader`;
+    await eventually(() => expect(notes.rows.map((r) => r.id)).toEqual([1, 2]), 10_000);
+    await t.db.sql`revoke pm_readers from pm_reader`;
+    await eventually(() => expect(notes.rows).toEqual([]), 10_000);
+  });
+});
