@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, newContext, startHarness, type Harness } from './harness.js';
+import { logIn, newContext, startHarnessAndBrowser, type Harness } from './harness.js';
 import { GridPage } from './pages.js';
 
 const SHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -24,7 +24,7 @@ let grid: GridPage;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  [h, browser] = await Promise.all([startHarness({ adminUrl: inject('adminUrl'), demo: true, demoUsers: true }), launchChromium()]);
+  [h, browser] = await startHarnessAndBrowser({ adminUrl: inject('adminUrl'), demo: true, demoUsers: true });
   ctx = await newContext(browser);
   page = await ctx.newPage();
   // fail at the step that hangs, not at the test's timeout

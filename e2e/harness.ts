@@ -122,6 +122,18 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * The harness and Chromium, started side by side. If either fails (no Chromium
+ * installed, say), the other is closed, so no test database is left behind.
+ */
+export async function startHarnessAndBrowser(opts: HarnessOptions): Promise<[Harness, Browser]> {
+  const [h, b] = await Promise.allSettled([startHarness(opts), launchChromium()]);
+  if (h.status === 'fulfilled' && b.status === 'fulfilled') return [h.value, b.value];
+  if (h.status === 'fulfilled') await h.value.close().catch(() => {});
+  if (b.status === 'fulfilled') await b.value.close().catch(() => {});
+  throw h.status === 'rejected' ? h.reason : (b as PromiseRejectedResult).reason;
+}
+
 export async function newContext(browser: Browser, opts: { dark?: boolean } = {}): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: opts.dark ? 'dark' : 'light', acceptDownloads: true });
 }

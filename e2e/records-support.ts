@@ -74,11 +74,18 @@ export async function startRecordsEnv(adminUrl: string): Promise<RecordsEnv> {
   const [h, dir] = await Promise.all([startHarness({ adminUrl, setupSql: RECORDS_SQL }), buildWeb()]);
   for (const u of Object.values(USERS)) await h.createUser(u);
   // pages served by interception count as public to Chromium, which then blocks their websocket to 127.0.0.1
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests'],
-  });
+  const browser = await chromium
+    .launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests'],
+    })
+    .catch(async (e: unknown) => {
+      // no test database left behind when Chromium cannot start
+      await h.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    });
   return {
     h,
     browser,

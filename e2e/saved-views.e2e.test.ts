@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, logIn, newContext, startHarness, type Harness } from './harness.js';
+import { logIn, newContext, startHarnessAndBrowser, type Harness } from './harness.js';
 import { GridPage } from './pages.js';
 
 const MANAGER = { email: 'manager@acme.test', password: 'acme-manager' };
@@ -15,7 +15,7 @@ let page: Page;
 let grid: GridPage;
 
 beforeAll(async () => {
-  [h, browser] = await Promise.all([startHarness({ adminUrl: inject('adminUrl'), demo: true, demoUsers: true }), launchChromium()]);
+  [h, browser] = await startHarnessAndBrowser({ adminUrl: inject('adminUrl'), demo: true, demoUsers: true });
   page = await (await newContext(browser)).newPage();
   // fail at the step that hangs, not at the test's timeout
   page.setDefaultTimeout(8000);
