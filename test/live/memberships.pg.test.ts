@@ -28,6 +28,8 @@ describe('role memberships', () => {
   it('granting and revoking a role moves rows in and out of a live view whose policy tests it', async () => {
     const notes = client.subscribe('notes', 'select=id,body&order=id');
     await eventually(() => expect([notes.status, notes.rows]).toEqual(['live', []]));
+    // the engine reads a new role's memberships within 100 ms of its first view
+    await new Promise((r) => setTimeout(r, 300));
     await t.db.sql`grant pm_readers to pm_reader`;
     await eventually(() => expect(notes.rows.map((r) => r.id)).toEqual([1, 2]), 10_000);
     await t.db.sql`revoke pm_readers from pm_reader`;

@@ -378,11 +378,6 @@ export class LiveEngine {
     }
   }
 
-  /** The views that run as `role` may have changed (its memberships did). */
-  markRole(role: string): void {
-    for (const v of this.views.values()) if (v.principal.role === role) this.markDirty(v);
-  }
-
   /** After a lost listener connection or in polling mode: everything may have changed. */
   markAll(): void {
     for (const v of this.views.values()) this.markDirty(v);

@@ -16,6 +16,9 @@ import { LiveEngine } from './engine.js';
 import { startListener, type Listener } from './listener.js';
 import { registerLiveSocket, type LiveLimits, type LiveSockets } from './socket.js';
 
+/** how soon the role memberships of a new view's role are read (see roleCheckMs) */
+const BASELINE_MS = 100;
+
 export interface LiveOptions {
   /** install / sync the capture triggers at start and after schema changes (default true) */
   readonly installTriggers?: boolean;
@@ -128,23 +131,38 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
       }, options.catalogCheckMs ?? 5000),
     );
   }
-  // a role granted to or revoked from a role that views run as: privileges are computed again
-  // and every view is evaluated again (policies may test membership)
+  // A role granted to or revoked from a role that views run as: privileges are computed again and
+  // every view is evaluated again (policies may test membership). A role's baseline is taken within
+  // BASELINE_MS of its first view (a grant in between goes unseen until the next change); the
+  // memberships are then compared every roleCheckMs.
   const viewRoles = () => [...new Set([...engine.views.values()].map((v) => v.principal.role))];
   const memberships = new Map<string, string>();
+  const baselining = new Set<string>();
   timers.push(
     setInterval(() => {
-      const roles = viewRoles();
-      if (roles.length === 0) return;
-      void membershipFingerprints(sql, roles)
+      const unseen = viewRoles().filter((r) => !memberships.has(r) && !baselining.has(r));
+      if (unseen.length === 0) return;
+      for (const r of unseen) baselining.add(r);
+      void membershipFingerprints(sql, unseen)
+        .then((now) => {
+          for (const [role, fp] of now) if (!memberships.has(role)) memberships.set(role, fp);
+        })
+        .catch(() => {})
+        .finally(() => {
+          for (const r of unseen) baselining.delete(r);
+        });
+    }, BASELINE_MS),
+  );
+  timers.push(
+    setInterval(() => {
+      const known = viewRoles().filter((r) => memberships.has(r));
+      if (known.length === 0) return;
+      void membershipFingerprints(sql, known)
         .then((now) => {
           let changed = false;
           for (const [role, fp] of now) {
-            const was = memberships.get(role);
+            if (memberships.get(role) !== fp) changed = true;
             memberships.set(role, fp);
-            if (was !== undefined && was !== fp) changed = true;
-            // first seen: its views were evaluated before this baseline; once more, after it
-            else if (was === undefined) engine.markRole(role);
           }
           if (!changed) return;
           log('pglive: role memberships changed; reloading the schema and re-evaluating live views');
