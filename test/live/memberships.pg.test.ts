@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LiveClient, type WebSocketCtor } from '../../src/client/client.js';
+import { membershipFingerprints } from '../../src/server/live/capture/fingerprint.js';
 import { createTestApp, jwtFor, listenTestApp, type TestApp } from '../support/app.js';
 import { eventually } from '../support/live-probe.js';
 
@@ -25,6 +26,12 @@ afterAll(async () => {
 });
 
 describe('role memberships', () => {
+  it('are read for the roles asked about, except superusers (members of every role, past row-level security)', async () => {
+    const [me] = (await t.db.sql`select current_user::text as name, (select rolsuper from pg_roles where rolname = current_user) as superuser`) as unknown as [{ name: string; superuser: boolean }];
+    const prints = await membershipFingerprints(t.sql, [me!.name, 'pm_reader', 'pm_no_such_role']);
+    expect([...prints.keys()].sort()).toEqual(me!.superuser ? ['pm_reader'] : [me!.name, 'pm_reader'].sort());
+  });
+
   it('granting and revoking a role moves rows in and out of a live view whose policy tests it', async () => {
     const notes = client.subscribe('notes', 'select=id,body&order=id');
     await eventually(() => expect([notes.status, notes.rows]).toEqual(['live', []]));

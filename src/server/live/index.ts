@@ -145,7 +145,8 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
       for (const r of unseen) baselining.add(r);
       void membershipFingerprints(sql, unseen)
         .then((now) => {
-          for (const [role, fp] of now) if (!memberships.has(role)) memberships.set(role, fp);
+          // a role without a fingerprint (a superuser, or gone) is seen too, as '-'
+          for (const r of unseen) if (!memberships.has(r)) memberships.set(r, now.get(r) ?? '-');
         })
         .catch(() => {})
         .finally(() => {
@@ -160,7 +161,8 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
       void membershipFingerprints(sql, known)
         .then((now) => {
           let changed = false;
-          for (const [role, fp] of now) {
+          for (const role of known) {
+            const fp = now.get(role) ?? '-';
             if (memberships.get(role) !== fp) changed = true;
             memberships.set(role, fp);
           }

@@ -69,9 +69,15 @@ export async function catalogFingerprint(sql: Sql, schemas: readonly string[]): 
  */
 const MEMBERSHIP_SQL = `select r.name, md5(array_to_string(array(
            select g.oid from pg_roles g where g.oid <> p.oid and pg_has_role(p.oid, g.oid, 'MEMBER') order by g.oid), ',')) as fingerprint
-  from unnest($1::text[]) as r(name) join pg_roles p on p.rolname = r.name`;
+  from unnest($1::text[]) as r(name) join pg_roles p on p.rolname = r.name
+ where not p.rolsuper`;
 
-/** per role (of those given that exist): a fingerprint of the roles it is a member of, directly or not */
+/**
+ * Per role (of those given that exist and are not superusers): a fingerprint
+ * of the roles it is a member of, directly or not. A superuser is a member of
+ * every role and bypasses row-level security: its memberships say nothing, and
+ * would change with every role created anywhere in the cluster.
+ */
 export async function membershipFingerprints(sql: Sql, roles: readonly string[]): Promise<Map<string, string>> {
   const rows = await sql.unsafe<{ name: string; fingerprint: string }[]>(MEMBERSHIP_SQL, [[...roles]]);
   return new Map(rows.map((r) => [r.name, r.fingerprint]));
