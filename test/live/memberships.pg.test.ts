@@ -37,8 +37,13 @@ describe('role memberships', () => {
     await eventually(() => expect([notes.status, notes.rows]).toEqual(['live', []]));
     // the engine reads a new role's memberships within 100 ms of its first view
     await new Promise((r) => setTimeout(r, 300));
+    const engine = t.app.pglive.live!.engine;
+    const before = engine.evaluations;
     await t.db.sql`grant pm_readers to pm_reader`;
     await eventually(() => expect(notes.rows.map((r) => r.id)).toEqual([1, 2]), 10_000);
+    // the schema reload re-evaluates the view, once
+    await new Promise((r) => setTimeout(r, 500));
+    expect(engine.evaluations - before).toBe(1);
     await t.db.sql`revoke pm_readers from pm_reader`;
     await eventually(() => expect(notes.rows).toEqual([]), 10_000);
   });

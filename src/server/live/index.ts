@@ -93,7 +93,17 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
       sockets.broadcast({ type: 'schema-changed', at: Date.now() });
     });
   });
-  const reload = () => schema.reload().catch((e: unknown) => log(`pglive: schema reload failed: ${e instanceof Error ? e.message : String(e)}`));
+  // a successful reload re-plans and re-evaluates every view (schemaReloaded, above); false: it failed
+  const reload = (): Promise<boolean> =>
+    schema.reload().then(
+      () => true,
+      (e: unknown) => {
+        log(`pglive: schema reload failed: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      },
+    );
+  // everything may have changed: reload the schema, or at least evaluate every view again
+  const resync = () => void reload().then((ok) => ok || engine.markAll());
 
   const listener = await startListener(sql, {
     change(payload) {
@@ -107,7 +117,7 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
     },
     reconnected() {
       log('pglive: LISTEN connection re-established; resyncing schema and live views');
-      void reload().then(() => engine.markAll());
+      resync();
     },
   });
 
@@ -132,43 +142,42 @@ export async function startLive(deps: LiveDeps): Promise<LiveHandle> {
     );
   }
   // A role granted to or revoked from a role that views run as: privileges are computed again and
-  // every view is evaluated again (policies may test membership). A role's baseline is taken within
-  // BASELINE_MS of its first view (a grant in between goes unseen until the next change); the
-  // memberships are then compared every roleCheckMs.
-  const viewRoles = () => [...new Set([...engine.views.values()].map((v) => v.principal.role))];
+  // every view is evaluated again (policies may test membership). A role's memberships are first
+  // read within BASELINE_MS of its first view (a grant in between goes unseen until the next
+  // change), then compared every roleCheckMs.
   const memberships = new Map<string, string>();
-  const baselining = new Set<string>();
+  const reading = new Set<string>();
+  /** reads the memberships of `roles`; true when one read before has changed */
+  const readMemberships = async (roles: string[]): Promise<boolean> => {
+    for (const r of roles) reading.add(r);
+    try {
+      const now = await membershipFingerprints(sql, roles);
+      let changed = false;
+      for (const r of roles) {
+        const fp = now.get(r) ?? '-'; // a superuser, or a role dropped since
+        const was = memberships.get(r);
+        if (was !== undefined && was !== fp) changed = true;
+        memberships.set(r, fp);
+      }
+      return changed;
+    } finally {
+      for (const r of roles) reading.delete(r);
+    }
+  };
+  const viewRoles = () => [...new Set([...engine.views.values()].map((v) => v.principal.role))].filter((r) => !reading.has(r));
   timers.push(
     setInterval(() => {
-      const unseen = viewRoles().filter((r) => !memberships.has(r) && !baselining.has(r));
-      if (unseen.length === 0) return;
-      for (const r of unseen) baselining.add(r);
-      void membershipFingerprints(sql, unseen)
-        .then((now) => {
-          // a role without a fingerprint (a superuser, or gone) is seen too, as '-'
-          for (const r of unseen) if (!memberships.has(r)) memberships.set(r, now.get(r) ?? '-');
-        })
-        .catch(() => {})
-        .finally(() => {
-          for (const r of unseen) baselining.delete(r);
-        });
+      const unseen = viewRoles().filter((r) => !memberships.has(r));
+      if (unseen.length > 0) readMemberships(unseen).catch(() => {});
     }, BASELINE_MS),
-  );
-  timers.push(
     setInterval(() => {
       const known = viewRoles().filter((r) => memberships.has(r));
       if (known.length === 0) return;
-      void membershipFingerprints(sql, known)
-        .then((now) => {
-          let changed = false;
-          for (const role of known) {
-            const fp = now.get(role) ?? '-';
-            if (memberships.get(role) !== fp) changed = true;
-            memberships.set(role, fp);
-          }
+      readMemberships(known)
+        .then((changed) => {
           if (!changed) return;
           log('pglive: role memberships changed; reloading the schema and re-evaluating live views');
-          void reload().then(() => engine.markAll());
+          resync();
         })
         .catch(() => {});
     }, options.roleCheckMs ?? 5000),
