@@ -31,7 +31,7 @@ import { GridRow, type RowColumn } from './GridRow.js';
 import { ConfirmDelete, ShowAllModal } from './GridDialogs.js';
 import { InlineEditor } from './InlineEditor.js';
 import { KeyboardHelp } from './KeyboardHelp.js';
-import { inlineInput } from '../../core/inline-edit.js';
+import { inlineInput, type InlineInput } from '../../core/inline-edit.js';
 import type { Row } from '../../../protocol/live.js';
 import { useGridKeyboard } from './useGridKeyboard.js';
 import { CHECK_W, HEADER_H, MAX_BODY_PX, ROW_H, defaultWidth } from './layout.js';
@@ -180,17 +180,19 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
   const fkByColumn = useMemo(() => new Map((query?.labels ?? []).map((l) => [l.column, l])), [query]);
   const { cols, width } = useMemo(() => {
     let left = deletable ? CHECK_W : 0;
-    const out: (RowColumn & HeaderColumn)[] = [];
+    // inline: how a cell of the column is edited in place (null: it is not)
+    const out: (RowColumn & HeaderColumn & { inline: InlineInput | null })[] = [];
     resolved.forEach((c, i) => {
       const w = sizing[c.name] ?? columnDefs[i]?.size ?? defaultWidth(c.column, { label: c.label });
       const onResizeStart = resizeStarts.get(c.name);
       const fk = fkByColumn.get(c.name);
       const target = fk && meta?.relations.find((r) => r.schema === fk.refSchema && r.name === fk.refTable);
+      const inline = inlineInput(rel, c.column, meta);
       out.push({
         name: c.name, label: c.label, column: c.column, format: c.format, width: w,
         ...(c.pinned === 'left' ? { left } : {}),
         ...(fk ? { fk, fkLinkable: target?.primaryKey.length === 1 } : {}),
-        editable: inlineInput(rel, c.column, meta) !== null,
+        inline, editable: inline !== null,
         resizing: resizingColumn === c.name,
         ...(onResizeStart ? { onResizeStart } : {}),
       });
@@ -438,7 +440,7 @@ export function DataGrid({ rel }: { rel: MetaRelation }) {
             const r = view.at(item.index);
             const editingCol = editing !== null && r?.key === editing.key ? editing.col : -1;
             const editCol = editingCol >= 0 ? cols[editingCol] : undefined;
-            const editInput = editCol ? inlineInput(rel, editCol.column, meta) : null;
+            const editInput = editCol?.inline ?? null;
             return (
               <GridRow
                 key={r?.key ?? `i${item.index}`} index={item.index} top={sv.topOf(item.start)} width={width}
